@@ -1,0 +1,19 @@
+//! Albumen's HTTP surface: the router every surface hangs off, Google's JSON error envelope,
+//! the middleware stack (request ids, tracing, security headers, body limits, metrics) and the
+//! operational endpoints. Handlers here extract, call the domain and map results: no SQL and
+//! no domain rules.
+#![forbid(unsafe_code)]
+
+pub mod error;
+mod health;
+mod metrics;
+mod middleware;
+mod request_id;
+mod router;
+mod state;
+mod wire;
+
+pub use error::ApiError;
+pub use metrics::Metrics;
+pub use router::{RouterOptions, router};
+pub use state::AppState;

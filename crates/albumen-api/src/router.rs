@@ -1,0 +1,37 @@
+//! The one router every surface is merged into, with the middleware stack in its order.
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::error::ApiError;
+use crate::health::{get_healthz, get_readyz};
+use crate::metrics::{get_metrics, record_request};
+use crate::middleware::{envelope_bare_errors, security_headers};
+use crate::request_id::assign_request_id;
+use crate::state::AppState;
+
+/// Settings of the HTTP layer itself.
+#[derive(Debug, Clone, Copy)]
+pub struct RouterOptions {
+    /// The largest request body accepted by default (routes such as uploads set their own).
+    pub max_body_bytes: usize,
+}
+
+/// Builds the complete application router.
+pub fn router(state: AppState, options: RouterOptions) -> Router {
+    let mut app = Router::new()
+        .route("/healthz", get(get_healthz))
+        .route("/readyz", get(get_readyz))
+        .route("/metrics", get(get_metrics))
+        .fallback(|| async { ApiError::method_not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_found() })
+        .layer(from_fn_with_state(state.clone(), record_request))
+        .layer(from_fn(envelope_bare_errors))
+        .layer(RequestBodyLimitLayer::new(options.max_body_bytes));
+    for layer in security_headers() {
+        app = app.layer(layer);
+    }
+    app.layer(from_fn(assign_request_id)).with_state(state)
+}

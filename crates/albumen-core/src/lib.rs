@@ -1,0 +1,13 @@
+//! Albumen's domain core: identifiers, domain types, domain errors, the injectable clock and
+//! the storage ports that `albumen-store` implements. It knows nothing of HTTP or SQL.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod error;
+pub mod page;
+pub mod ports;
+pub mod user;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::StoreError;
+pub use page::{Page, Paged};

@@ -1,0 +1,192 @@
+//! Wiring and lifecycle: open the stores, apply migrations, bind, serve until asked to stop,
+//! then let in-flight requests finish (within the configured grace period).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use albumen_api::{AppState, Metrics, RouterOptions};
+use albumen_blob::{BlobStore, S3Options};
+use albumen_core::Clock;
+use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::{BlobBackend, Config};
+
+/// Where the metadata of `config` lives.
+pub fn database_target(config: &Config) -> DatabaseTarget {
+    match &config.database.url {
+        Some(url) => DatabaseTarget::Url(url.expose().to_owned()),
+        None => DatabaseTarget::SqliteFile(config.default_sqlite_path()),
+    }
+}
+
+/// Opens the metadata store and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<SqlStore> {
+    let target = database_target(config);
+    if let DatabaseTarget::SqliteFile(_) = target {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", config.data_dir.display())
+        })?;
+    }
+    let options = ConnectOptions {
+        max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_seconds),
+    };
+    let store = SqlStore::connect(&target, options)
+        .await
+        .with_context(|| format!("cannot open the database at {}", target.redacted()))?;
+    store
+        .migrate()
+        .await
+        .with_context(|| format!("cannot migrate the database at {}", target.redacted()))?;
+    Ok(store)
+}
+
+/// Opens the blob store and checks that it answers.
+pub async fn open_blobs(config: &Config) -> anyhow::Result<BlobStore> {
+    let blobs = match config.blob.backend {
+        BlobBackend::Local => {
+            let path = config.local_blob_path();
+            BlobStore::local(&path).with_context(|| {
+                format!("cannot open the blob directory {}", path.display())
+            })?
+        }
+        BlobBackend::S3 => {
+            let s3 = &config.blob.s3;
+            let options = S3Options {
+                endpoint: s3
+                    .endpoint
+                    .as_ref()
+                    .map(|u| u.as_str().trim_end_matches('/').to_owned()),
+                bucket: s3.bucket.clone(),
+                region: s3.region.clone(),
+                access_key_id: s3.access_key_id.clone(),
+                secret_access_key: s3.secret_access_key.as_ref().map(|s| s.expose().to_owned()),
+                path_style: s3.path_style,
+            };
+            BlobStore::s3(&options).context("cannot configure the S3 blob store")?
+        }
+    };
+    blobs
+        .ping()
+        .await
+        .with_context(|| format!("cannot reach the blob store ({})", blobs.description()))?;
+    Ok(blobs)
+}
+
+/// The URL clients reach the server at.
+fn public_url(config: &Config, bound: SocketAddr) -> String {
+    match &config.server.public_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None => {
+            let host = if bound.ip().is_unspecified() {
+                SocketAddr::from(([127, 0, 0, 1], bound.port()))
+            } else {
+                bound
+            };
+            format!("http://{host}")
+        }
+    }
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    pub addr: SocketAddr,
+    pub public_url: String,
+    pub state: AppState,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Opens the stores, binds `server.listen` and starts serving in the background.
+    pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let store = open_database(config).await?;
+        let blobs = open_blobs(config).await?;
+        let listener = TcpListener::bind(config.server.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.server.listen))?;
+        let addr = listener.local_addr().context("cannot read the bound address")?;
+        let public_url = public_url(config, addr);
+        let state = AppState {
+            store: Arc::new(store),
+            blobs,
+            clock,
+            metrics: Arc::new(Metrics::default()),
+            public_url: public_url.clone(),
+        };
+        let app = albumen_api::router(
+            state.clone(),
+            RouterOptions {
+                max_body_bytes: config.server.max_body_bytes,
+            },
+        );
+        let (stop, mut stopped) = watch::channel(false);
+        let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
+        let task = tokio::spawn(async move {
+            let mut stop_signal = stopped.clone();
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stop_signal.wait_for(|stop| *stop).await;
+            });
+            let serve = serve.into_future();
+            tokio::pin!(serve);
+            tokio::select! {
+                result = &mut serve => result,
+                () = async {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                    tokio::time::sleep(grace).await;
+                } => {
+                    tracing::warn!("grace period over; dropping requests still in flight");
+                    Ok(())
+                }
+            }
+        });
+        Ok(Self {
+            addr,
+            public_url,
+            state,
+            stop,
+            task,
+        })
+    }
+
+    /// Stops accepting connections and waits for in-flight requests (up to the grace period).
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.context("the server task failed")??;
+        Ok(())
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        self.shutdown().await
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -235,11 +235,10 @@ impl From<BlobError> for ApiError {
     fn from(err: BlobError) -> Self {
         match err {
             BlobError::NotFound => Self::not_found("Requested entity was not found."),
-            BlobError::RangeNotSatisfiable { .. } => Self::new(
-                Code::OutOfRange,
-                "The requested range is not satisfiable.",
-            )
-            .with_http_status(StatusCode::RANGE_NOT_SATISFIABLE),
+            BlobError::RangeNotSatisfiable { .. } => {
+                Self::new(Code::OutOfRange, "The requested range is not satisfiable.")
+                    .with_http_status(StatusCode::RANGE_NOT_SATISFIABLE)
+            }
             BlobError::Input(cause) => {
                 tracing::info!(error = %error_chain(cause.as_ref()), "request body failed");
                 Self::invalid_argument("The request body could not be read.")
@@ -304,7 +303,10 @@ mod tests {
             .with_detail(json!({"@type": "a"}))
             .with_detail(json!({"@type": "b"}));
         let (_, _, body) = render(err).await;
-        assert_eq!(body["error"]["details"], json!([{"@type": "a"}, {"@type": "b"}]));
+        assert_eq!(
+            body["error"]["details"],
+            json!([{"@type": "a"}, {"@type": "b"}])
+        );
     }
 
     #[test]

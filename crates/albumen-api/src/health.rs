@@ -37,7 +37,10 @@ pub(crate) async fn get_readyz(State(state): State<AppState>) -> Response {
     }
     ApiError::new(
         Code::Unavailable,
-        format!("The service is not ready: {} unreachable.", failed.join(" and ")),
+        format!(
+            "The service is not ready: {} unreachable.",
+            failed.join(" and ")
+        ),
     )
     .into_response()
 }

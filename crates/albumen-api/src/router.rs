@@ -27,9 +27,10 @@ pub fn router(state: AppState, options: RouterOptions) -> Router {
         .route("/metrics", get(get_metrics))
         .fallback(|| async { ApiError::method_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_found() })
+        // Innermost first: the limit's 413 is counted, then put in the envelope.
+        .layer(RequestBodyLimitLayer::new(options.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), record_request))
-        .layer(from_fn(envelope_bare_errors))
-        .layer(RequestBodyLimitLayer::new(options.max_body_bytes));
+        .layer(from_fn(envelope_bare_errors));
     for layer in security_headers() {
         app = app.layer(layer);
     }

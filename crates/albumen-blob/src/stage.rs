@@ -28,15 +28,15 @@ pub(crate) struct Staged {
 }
 
 pub(crate) fn new_staging_path() -> Path {
-    Path::from(format!("{STAGING_PREFIX}/{}", uuid::Uuid::new_v4().simple()))
+    Path::from(format!(
+        "{STAGING_PREFIX}/{}",
+        uuid::Uuid::new_v4().simple()
+    ))
 }
 
 /// Writes straight to a file under the local root (no whole-part buffering, as
 /// `object_store`'s local multipart would do), then fsyncs it before reporting success.
-pub(crate) async fn stage_local<S, E>(
-    root: &std::path::Path,
-    input: S,
-) -> Result<Staged, BlobError>
+pub(crate) async fn stage_local<S, E>(root: &std::path::Path, input: S) -> Result<Staged, BlobError>
 where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: std::error::Error + Send + Sync + 'static,

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
@@ -12,7 +12,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use object_store::{BackoffConfig, GetOptions, GetRange, ObjectStore, ObjectStoreExt, RetryConfig};
 
 use crate::error::BlobError;
 use crate::key::{BLOB_PREFIX, BlobKey};
@@ -113,7 +113,14 @@ impl BlobStore {
         let mut builder = AmazonS3Builder::new()
             .with_bucket_name(&options.bucket)
             .with_region(&options.region)
-            .with_virtual_hosted_style_request(!options.path_style);
+            .with_virtual_hosted_style_request(!options.path_style)
+            // A few quick retries ride out a blip; an unreachable store should fail within
+            // seconds (at start and in /readyz), not after the default three minutes.
+            .with_retry(RetryConfig {
+                backoff: BackoffConfig::default(),
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(15),
+            });
         if let Some(endpoint) = &options.endpoint {
             builder = builder
                 .with_endpoint(endpoint)
@@ -212,7 +219,11 @@ impl BlobStore {
     }
 
     /// Reads the whole blob, or the bytes in `range` (clamped to the blob's end).
-    pub async fn get(&self, key: &BlobKey, range: Option<Range<u64>>) -> Result<BlobRead, BlobError> {
+    pub async fn get(
+        &self,
+        key: &BlobKey,
+        range: Option<Range<u64>>,
+    ) -> Result<BlobRead, BlobError> {
         let path = key.object_path();
         let options = match range {
             None => GetOptions::default(),
@@ -221,7 +232,8 @@ impl BlobStore {
                 if range.start >= size || range.start >= range.end {
                     return Err(BlobError::RangeNotSatisfiable { size });
                 }
-                GetOptions::default().with_range(Some(GetRange::Bounded(range.start..range.end.min(size))))
+                GetOptions::default()
+                    .with_range(Some(GetRange::Bounded(range.start..range.end.min(size))))
             }
         };
         let result = self
@@ -257,8 +269,12 @@ impl BlobStore {
             .list(Some(&Path::from(BLOB_PREFIX)))
             .map_err(BlobError::from_store)
             .try_filter_map(|meta| async move {
-                Ok(BlobKey::from_object_path(&meta.location)
-                    .map(|key| BlobMeta { key, size: meta.size }))
+                Ok(
+                    BlobKey::from_object_path(&meta.location).map(|key| BlobMeta {
+                        key,
+                        size: meta.size,
+                    }),
+                )
             })
             .boxed()
     }

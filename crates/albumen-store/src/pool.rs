@@ -36,7 +36,9 @@ impl DatabaseTarget {
         match self {
             Self::SqliteFile(_) => Ok(Backend::Sqlite),
             Self::Url(url) if url.starts_with("sqlite:") => Ok(Backend::Sqlite),
-            Self::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Self::Url(url)
+                if url.starts_with("postgres://") || url.starts_with("postgresql://") =>
+            {
                 Ok(Backend::Postgres)
             }
             Self::Url(_) => Err(StoreError::Internal(

@@ -100,6 +100,12 @@ pub struct LogConfig {
 #[serde(transparent)]
 pub struct Secret(String);
 
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
 impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
@@ -321,6 +327,8 @@ fn describe_figment_error(err: figment::Error) -> ConfigError {
 }
 
 #[cfg(test)]
+// `figment::Jail` closures must return figment's own (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;

@@ -29,7 +29,10 @@ pub async fn open_database(config: &Config) -> anyhow::Result<SqlStore> {
     let target = database_target(config);
     if let DatabaseTarget::SqliteFile(_) = target {
         std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", config.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
         })?;
     }
     let options = ConnectOptions {
@@ -51,9 +54,8 @@ pub async fn open_blobs(config: &Config) -> anyhow::Result<BlobStore> {
     let blobs = match config.blob.backend {
         BlobBackend::Local => {
             let path = config.local_blob_path();
-            BlobStore::local(&path).with_context(|| {
-                format!("cannot open the blob directory {}", path.display())
-            })?
+            BlobStore::local(&path)
+                .with_context(|| format!("cannot open the blob directory {}", path.display()))?
         }
         BlobBackend::S3 => {
             let s3 = &config.blob.s3;
@@ -99,6 +101,8 @@ pub struct Server {
     pub addr: SocketAddr,
     pub public_url: String,
     pub state: AppState,
+    /// The concrete metadata store behind `state.store`, for operations and tests.
+    pub sql: SqlStore,
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -111,10 +115,12 @@ impl Server {
         let listener = TcpListener::bind(config.server.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
-        let addr = listener.local_addr().context("cannot read the bound address")?;
+        let addr = listener
+            .local_addr()
+            .context("cannot read the bound address")?;
         let public_url = public_url(config, addr);
         let state = AppState {
-            store: Arc::new(store),
+            store: Arc::new(store.clone()),
             blobs,
             clock,
             metrics: Arc::new(Metrics::default()),
@@ -150,6 +156,7 @@ impl Server {
             addr,
             public_url,
             state,
+            sql: store,
             stop,
             task,
         })

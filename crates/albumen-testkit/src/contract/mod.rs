@@ -1,0 +1,5 @@
+//! Contract suites: the behaviour every implementation of a storage port must show. Each
+//! function is one test case; the test binary runs it once per backend.
+
+pub mod blobs;
+pub mod users;

@@ -1,0 +1,15 @@
+//! The one integration test binary: black-box tests of the real server and binary, and the
+//! storage contract suites on every backend. Add modules here rather than new test binaries.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod blob_contract;
+mod blob_crash;
+mod cli;
+mod docs;
+mod http_foundation;
+mod store_contract;

@@ -2,10 +2,14 @@
 //! the storage ports that `albumen-store` implements. It knows nothing of HTTP or SQL.
 #![forbid(unsafe_code)]
 
+pub mod client;
 pub mod clock;
+pub mod consent;
 pub mod error;
+pub mod grant;
 pub mod page;
 pub mod ports;
+pub mod project;
 pub mod user;
 
 pub use clock::{Clock, FakeClock, SystemClock};

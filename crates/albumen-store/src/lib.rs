@@ -3,8 +3,14 @@
 //! [`on_pool!`] macro runs it on whichever pool is configured. No `sqlx` type leaves this crate.
 #![forbid(unsafe_code)]
 
+mod clients;
+mod devices;
 mod error;
+mod grants;
 mod pool;
+mod projects;
+mod sessions;
+mod settings;
 mod time_codec;
 mod users;
 

@@ -13,6 +13,19 @@ pub(crate) fn from_micros(micros: i64) -> Result<OffsetDateTime, StoreError> {
         .map_err(|e| StoreError::Internal(Box::new(e)))
 }
 
+pub(crate) fn opt_to_micros(at: Option<OffsetDateTime>) -> Option<i64> {
+    at.map(to_micros)
+}
+
+pub(crate) fn opt_from_micros(micros: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
+    micros.map(from_micros).transpose()
+}
+
+/// A value read back from the database that the domain refuses: a corrupt record.
+pub(crate) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Internal(format!("corrupt stored value in {what}").into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

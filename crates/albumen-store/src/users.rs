@@ -143,6 +143,21 @@ impl UserRepo for SqlStore {
     }
 
     #[tracing::instrument(skip_all, fields(user.id = %id), err)]
+    async fn set_user_password(&self, id: &UserId, hash: &PasswordHash) -> Result<(), StoreError> {
+        let affected = on_pool!(&self.pool, p => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash.as_phc())
+            .bind(id.as_str())
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(classify))?;
+        if affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user.id = %id), err)]
     async fn delete_user(&self, id: &UserId) -> Result<(), StoreError> {
         let affected = on_pool!(&self.pool, p => sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id.as_str())

@@ -2,4 +2,6 @@
 //! function is one test case; the test binary runs it once per backend.
 
 pub mod blobs;
+pub mod console;
+pub mod oauth;
 pub mod users;

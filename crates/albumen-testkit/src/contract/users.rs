@@ -123,3 +123,23 @@ pub async fn disable_and_delete_change_what_is_stored(store: &dyn MetadataStore)
 pub async fn ping_answers_on_a_live_store(store: &dyn MetadataStore) {
     store.ping().await.unwrap();
 }
+
+pub async fn passwords_are_replaced(store: &dyn MetadataStore) {
+    let user = store
+        .insert_user(&new_user("pat@example.com"))
+        .await
+        .unwrap();
+    let hash = PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3".into());
+    store.set_user_password(&user.id, &hash).await.unwrap();
+    assert_eq!(
+        store.get_user(&user.id).await.unwrap().password_hash,
+        Some(hash.clone())
+    );
+    assert!(
+        store
+            .set_user_password(&UserId::random(), &hash)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+}

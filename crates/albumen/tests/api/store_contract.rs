@@ -4,14 +4,14 @@ use albumen_testkit::backends::fresh_store;
 use albumen_testkit::{DbKind, contract};
 
 macro_rules! store_contract {
-    ($($case:ident),* $(,)?) => {
+    ($($suite:ident :: $case:ident),* $(,)?) => {
         mod sqlite {
             use super::*;
             $(
                 #[tokio::test]
                 async fn $case() {
                     let (store, _dir) = fresh_store(DbKind::Sqlite).await.unwrap();
-                    contract::users::$case(&store).await;
+                    contract::$suite::$case(&store).await;
                 }
             )*
         }
@@ -21,7 +21,7 @@ macro_rules! store_contract {
                 #[tokio::test]
                 async fn $case() {
                     let Some((store, _dir)) = fresh_store(DbKind::Postgres).await else { return };
-                    contract::users::$case(&store).await;
+                    contract::$suite::$case(&store).await;
                 }
             )*
         }
@@ -29,10 +29,29 @@ macro_rules! store_contract {
 }
 
 store_contract!(
-    inserted_user_reads_back_identically,
-    duplicate_email_is_a_conflict,
-    missing_user_is_not_found,
-    list_users_pages_through_everyone_once,
-    disable_and_delete_change_what_is_stored,
-    ping_answers_on_a_live_store,
+    users::inserted_user_reads_back_identically,
+    users::duplicate_email_is_a_conflict,
+    users::missing_user_is_not_found,
+    users::list_users_pages_through_everyone_once,
+    users::disable_and_delete_change_what_is_stored,
+    users::passwords_are_replaced,
+    users::ping_answers_on_a_live_store,
+    console::projects_are_listed_for_their_owners_only,
+    console::project_id_and_number_are_unique,
+    console::apis_are_enabled_and_disabled_idempotently,
+    console::consent_screen_is_replaced_whole,
+    console::clients_round_trip_and_deleted_ones_are_hidden_from_lists,
+    console::client_secrets_rotate,
+    oauth::a_grant_per_user_and_client_is_replaced_in_place,
+    oauth::revoking_a_grant_revokes_its_tokens,
+    oauth::an_auth_code_is_taken_once,
+    oauth::concurrent_exchanges_of_one_code_have_one_winner,
+    oauth::tokens_from_a_replayed_code_are_revoked,
+    oauth::revoking_a_refresh_token_revokes_what_it_minted,
+    oauth::a_device_authorization_is_decided_then_consumed_once,
+    oauth::a_denied_device_authorization_stays_denied,
+    oauth::sessions_are_stored_by_digest_and_end_with_their_user,
+    oauth::signing_keys_are_listed_newest_first_and_retire,
+    oauth::a_setting_is_inserted_once,
+    oauth::failures_are_counted_in_a_window,
 );

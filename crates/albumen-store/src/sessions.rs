@@ -102,7 +102,7 @@ impl KeyRepo for SqlStore {
         rows.into_iter()
             .map(|row| {
                 Ok(SigningKey {
-                    pkcs8_der: decode_hex(&row.pkcs8).ok_or_else(|| corrupt("signing_keys"))?,
+                    pkcs8_der: hex::decode(&row.pkcs8).map_err(|_| corrupt("signing_keys"))?,
                     kid: row.kid,
                     created_at: from_micros(row.created_at)?,
                     retired_at: opt_from_micros(row.retired_at)?,
@@ -117,7 +117,7 @@ impl KeyRepo for SqlStore {
             "INSERT INTO signing_keys (kid, pkcs8, created_at, retired_at) VALUES ($1, $2, $3, NULL)",
         )
         .bind(&key.kid)
-        .bind(encode_hex(&key.pkcs8_der))
+        .bind(hex::encode(&key.pkcs8_der))
         .bind(to_micros(key.created_at))
         .execute(p)
         .await
@@ -141,22 +141,4 @@ impl KeyRepo for SqlStore {
         }
         Ok(())
     }
-}
-
-/// Keys are stored as hex: a few kilobytes, and no extra dependency.
-fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect()
 }

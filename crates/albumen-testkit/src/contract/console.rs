@@ -1,13 +1,13 @@
 //! The contract of [`ProjectRepo`] and [`ClientRepo`]: projects, owners, APIs, consent
 //! screens, clients and secrets.
 
+use albumen_core::Page;
 use albumen_core::StoreError;
 use albumen_core::client::{ClientSecret, ClientSettings, ClientType, OAuthClient};
 use albumen_core::consent::{ConsentScreen, PublishingStatus, UserType, VerificationStatus};
 use albumen_core::ports::MetadataStore;
 use albumen_core::project::{ApiService, NewProject};
 use albumen_core::user::{DisplayName, Email, NewUser, UserId};
-use albumen_core::Page;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -44,7 +44,10 @@ pub(crate) fn client(project: &str, suffix: &str, client_type: ClientType) -> OA
         project_id: project.to_owned(),
         name: format!("Client {suffix}"),
         client_type,
-        redirect_uris: vec!["https://app.example.com/callback".into(), "http://localhost:8080/cb".into()],
+        redirect_uris: vec![
+            "https://app.example.com/callback".into(),
+            "http://localhost:8080/cb".into(),
+        ],
         javascript_origins: vec!["https://app.example.com".into()],
         created_at: T0,
         deleted_at: None,
@@ -77,14 +80,26 @@ pub async fn projects_are_listed_for_their_owners_only(store: &dyn MetadataStore
     assert_eq!(rest.items.len(), 1);
     assert_eq!(rest.items[0].id, "beta-project");
     assert!(rest.next.is_none());
-    store.add_project_owner("gamma-project", &ada).await.unwrap();
-    store.add_project_owner("gamma-project", &ada).await.unwrap();
+    store
+        .add_project_owner("gamma-project", &ada)
+        .await
+        .unwrap();
+    store
+        .add_project_owner("gamma-project", &ada)
+        .await
+        .unwrap();
     let owners = store.list_project_owners("gamma-project").await.unwrap();
     assert_eq!(owners.len(), 2);
     let by_number = store.get_project_by_number(100000000003).await.unwrap();
     assert_eq!(by_number.id, "gamma-project");
     assert_eq!(store.get_project("gamma-project").await.unwrap(), by_number);
-    assert!(store.get_project("nope-project").await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .get_project("nope-project")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn project_id_and_number_are_unique(store: &dyn MetadataStore) {
@@ -97,26 +112,66 @@ pub async fn project_id_and_number_are_unique(store: &dyn MetadataStore) {
         owner: ada.clone(),
         created_at: T0,
     };
-    let err = store.insert_project(&again("alpha-project", 100000000009)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { what: "projects.id" }), "{err:?}");
-    let err = store.insert_project(&again("other-project", 100000000001)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { what: "projects.number" }), "{err:?}");
+    let err = store
+        .insert_project(&again("alpha-project", 100000000009))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                what: "projects.id"
+            }
+        ),
+        "{err:?}"
+    );
+    let err = store
+        .insert_project(&again("other-project", 100000000001))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                what: "projects.number"
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 pub async fn apis_are_enabled_and_disabled_idempotently(store: &dyn MetadataStore) {
     let ada = user(store, "ada@example.com").await;
     project(store, "alpha-project", 100000000001, &ada).await;
-    assert!(store.list_enabled_apis("alpha-project").await.unwrap().is_empty());
+    assert!(
+        store
+            .list_enabled_apis("alpha-project")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     for _ in 0..2 {
-        store.set_api_enabled("alpha-project", ApiService::PhotosPicker, true).await.unwrap();
+        store
+            .set_api_enabled("alpha-project", ApiService::PhotosPicker, true)
+            .await
+            .unwrap();
     }
-    store.set_api_enabled("alpha-project", ApiService::PhotosLibrary, true).await.unwrap();
+    store
+        .set_api_enabled("alpha-project", ApiService::PhotosLibrary, true)
+        .await
+        .unwrap();
     assert_eq!(
         store.list_enabled_apis("alpha-project").await.unwrap(),
         vec![ApiService::PhotosLibrary, ApiService::PhotosPicker]
     );
-    store.set_api_enabled("alpha-project", ApiService::PhotosLibrary, false).await.unwrap();
-    store.set_api_enabled("alpha-project", ApiService::PhotosLibrary, false).await.unwrap();
+    store
+        .set_api_enabled("alpha-project", ApiService::PhotosLibrary, false)
+        .await
+        .unwrap();
+    store
+        .set_api_enabled("alpha-project", ApiService::PhotosLibrary, false)
+        .await
+        .unwrap();
     assert_eq!(
         store.list_enabled_apis("alpha-project").await.unwrap(),
         vec![ApiService::PhotosPicker]
@@ -126,11 +181,23 @@ pub async fn apis_are_enabled_and_disabled_idempotently(store: &dyn MetadataStor
 pub async fn consent_screen_is_replaced_whole(store: &dyn MetadataStore) {
     let ada = user(store, "ada@example.com").await;
     project(store, "alpha-project", 100000000001, &ada).await;
-    assert!(store.get_consent_screen("alpha-project").await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .get_consent_screen("alpha-project")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     let mut screen = ConsentScreen::default_for("alpha-project", "Alpha", T0);
-    screen.test_users = vec![Email::parse("t1@example.com").unwrap(), Email::parse("t2@example.com").unwrap()];
+    screen.test_users = vec![
+        Email::parse("t1@example.com").unwrap(),
+        Email::parse("t2@example.com").unwrap(),
+    ];
     store.put_consent_screen(&screen).await.unwrap();
-    assert_eq!(store.get_consent_screen("alpha-project").await.unwrap(), screen);
+    assert_eq!(
+        store.get_consent_screen("alpha-project").await.unwrap(),
+        screen
+    );
     screen.app_name = "Alpha Photos".into();
     screen.support_email = "help@example.com".into();
     screen.logo_url = Some("https://example.com/logo.png".into());
@@ -139,7 +206,10 @@ pub async fn consent_screen_is_replaced_whole(store: &dyn MetadataStore) {
     screen.verification_status = VerificationStatus::Verified;
     screen.test_users.truncate(1);
     store.put_consent_screen(&screen).await.unwrap();
-    assert_eq!(store.get_consent_screen("alpha-project").await.unwrap(), screen);
+    assert_eq!(
+        store.get_consent_screen("alpha-project").await.unwrap(),
+        screen
+    );
 }
 
 pub async fn clients_round_trip_and_deleted_ones_are_hidden_from_lists(store: &dyn MetadataStore) {
@@ -151,7 +221,10 @@ pub async fn clients_round_trip_and_deleted_ones_are_hidden_from_lists(store: &d
         javascript_origins: Vec::new(),
         ..client("alpha-project", "desk", ClientType::Desktop)
     };
-    store.insert_client(&web, Some(&secret("s1", &web.client_id))).await.unwrap();
+    store
+        .insert_client(&web, Some(&secret("s1", &web.client_id)))
+        .await
+        .unwrap();
     store.insert_client(&desktop, None).await.unwrap();
     assert_eq!(store.get_client(&web.client_id).await.unwrap(), web);
     assert_eq!(store.get_client(&desktop.client_id).await.unwrap(), desktop);
@@ -163,39 +236,91 @@ pub async fn clients_round_trip_and_deleted_ones_are_hidden_from_lists(store: &d
         redirect_uris: vec!["https://other.example.com/cb".into()],
         javascript_origins: Vec::new(),
     };
-    store.update_client(&web.client_id, &settings).await.unwrap();
+    store
+        .update_client(&web.client_id, &settings)
+        .await
+        .unwrap();
     let updated = store.get_client(&web.client_id).await.unwrap();
     assert_eq!(updated.name, "Renamed");
     assert_eq!(updated.redirect_uris, settings.redirect_uris);
     assert!(updated.javascript_origins.is_empty());
 
-    store.mark_client_deleted(&desktop.client_id, T0).await.unwrap();
+    store
+        .mark_client_deleted(&desktop.client_id, T0)
+        .await
+        .unwrap();
     let listed = store.list_clients("alpha-project").await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].client_id, web.client_id);
-    assert_eq!(store.get_client(&desktop.client_id).await.unwrap().deleted_at, Some(T0));
-    assert!(store.mark_client_deleted(&desktop.client_id, T0).await.unwrap_err().is_not_found());
-    assert!(store.update_client(&desktop.client_id, &settings).await.unwrap_err().is_not_found());
+    assert_eq!(
+        store
+            .get_client(&desktop.client_id)
+            .await
+            .unwrap()
+            .deleted_at,
+        Some(T0)
+    );
+    assert!(
+        store
+            .mark_client_deleted(&desktop.client_id, T0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        store
+            .update_client(&desktop.client_id, &settings)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn client_secrets_rotate(store: &dyn MetadataStore) {
     let ada = user(store, "ada@example.com").await;
     project(store, "alpha-project", 100000000001, &ada).await;
     let web = client("alpha-project", "web", ClientType::Web);
-    store.insert_client(&web, Some(&secret("s1", &web.client_id))).await.unwrap();
+    store
+        .insert_client(&web, Some(&secret("s1", &web.client_id)))
+        .await
+        .unwrap();
     let mut second = secret("s2", &web.client_id);
     second.created_at = T0 + time::Duration::minutes(1);
     store.insert_client_secret(&second).await.unwrap();
     let ids = |secrets: Vec<ClientSecret>| secrets.into_iter().map(|s| s.id).collect::<Vec<_>>();
-    assert_eq!(ids(store.list_client_secrets(&web.client_id).await.unwrap()), ["s1", "s2"]);
-    store.set_client_secret_disabled("s1", Some(T0)).await.unwrap();
+    assert_eq!(
+        ids(store.list_client_secrets(&web.client_id).await.unwrap()),
+        ["s1", "s2"]
+    );
+    store
+        .set_client_secret_disabled("s1", Some(T0))
+        .await
+        .unwrap();
     let secrets = store.list_client_secrets(&web.client_id).await.unwrap();
     assert_eq!(secrets[0].disabled_at, Some(T0));
     assert_eq!(secrets[1].disabled_at, None);
     store.set_client_secret_disabled("s1", None).await.unwrap();
-    assert_eq!(store.list_client_secrets(&web.client_id).await.unwrap()[0].disabled_at, None);
+    assert_eq!(
+        store.list_client_secrets(&web.client_id).await.unwrap()[0].disabled_at,
+        None
+    );
     store.delete_client_secret("s1").await.unwrap();
-    assert_eq!(ids(store.list_client_secrets(&web.client_id).await.unwrap()), ["s2"]);
-    assert!(store.delete_client_secret("s1").await.unwrap_err().is_not_found());
-    assert!(store.set_client_secret_disabled("s1", None).await.unwrap_err().is_not_found());
+    assert_eq!(
+        ids(store.list_client_secrets(&web.client_id).await.unwrap()),
+        ["s2"]
+    );
+    assert!(
+        store
+            .delete_client_secret("s1")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        store
+            .set_client_secret_disabled("s1", None)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }

@@ -79,7 +79,10 @@ pub async fn a_grant_per_user_and_client_is_replaced_in_place(store: &dyn Metada
     assert!(store.find_grant(&ada, &client_id).await.unwrap().is_none());
     let first = grant("g1", &ada, &client_id, "openid");
     store.put_grant(&first).await.unwrap();
-    assert_eq!(store.find_grant(&ada, &client_id).await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        store.find_grant(&ada, &client_id).await.unwrap(),
+        Some(first.clone())
+    );
     let wider = Grant {
         scopes: "openid https://www.googleapis.com/auth/userinfo.email".into(),
         expires_at: Some(T0 + Duration::days(7)),
@@ -97,15 +100,31 @@ pub async fn revoking_a_grant_revokes_its_tokens(store: &dyn MetadataStore) {
     let (ada, client_id) = setup(store).await;
     let g = grant("g1", &ada, &client_id, "openid");
     store.put_grant(&g).await.unwrap();
-    store.insert_token(&token("access-1", TokenKind::Access, &g)).await.unwrap();
-    store.insert_token(&token("refresh-1", TokenKind::Refresh, &g)).await.unwrap();
+    store
+        .insert_token(&token("access-1", TokenKind::Access, &g))
+        .await
+        .unwrap();
+    store
+        .insert_token(&token("refresh-1", TokenKind::Refresh, &g))
+        .await
+        .unwrap();
     store.revoke_grant("g1", T0).await.unwrap();
     assert_eq!(store.get_grant("g1").await.unwrap().revoked_at, Some(T0));
     for digest in ["access-1", "refresh-1"] {
-        assert_eq!(store.get_token(digest).await.unwrap().revoked_at, Some(T0), "{digest}");
+        assert_eq!(
+            store.get_token(digest).await.unwrap().revoked_at,
+            Some(T0),
+            "{digest}"
+        );
     }
     assert!(store.list_grants_of(&ada).await.unwrap().is_empty());
-    assert!(store.revoke_grant("missing", T0).await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .revoke_grant("missing", T0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn an_auth_code_is_taken_once(store: &dyn MetadataStore) {
@@ -114,12 +133,35 @@ pub async fn an_auth_code_is_taken_once(store: &dyn MetadataStore) {
     store.put_grant(&g).await.unwrap();
     let c = code("code-1", &g);
     store.insert_auth_code(&c).await.unwrap();
-    let taken = store.take_auth_code("code-1", T0 + Duration::seconds(5)).await.unwrap();
+    let taken = store
+        .take_auth_code("code-1", T0 + Duration::seconds(5))
+        .await
+        .unwrap();
     assert_eq!(taken.used_at, Some(T0 + Duration::seconds(5)));
-    assert_eq!(AuthCode { used_at: None, ..taken }, c);
+    assert_eq!(
+        AuthCode {
+            used_at: None,
+            ..taken
+        },
+        c
+    );
     let replay = store.take_auth_code("code-1", T0).await.unwrap_err();
-    assert!(matches!(replay, StoreError::Conflict { what: "auth_codes.used" }), "{replay:?}");
-    assert!(store.take_auth_code("code-x", T0).await.unwrap_err().is_not_found());
+    assert!(
+        matches!(
+            replay,
+            StoreError::Conflict {
+                what: "auth_codes.used"
+            }
+        ),
+        "{replay:?}"
+    );
+    assert!(
+        store
+            .take_auth_code("code-x", T0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn concurrent_exchanges_of_one_code_have_one_winner(store: &dyn MetadataStore) {
@@ -127,7 +169,8 @@ pub async fn concurrent_exchanges_of_one_code_have_one_winner(store: &dyn Metada
     let g = grant("g1", &ada, &client_id, "openid");
     store.put_grant(&g).await.unwrap();
     store.insert_auth_code(&code("code-1", &g)).await.unwrap();
-    let attempts = futures::future::join_all((0..8).map(|_| store.take_auth_code("code-1", T0))).await;
+    let attempts =
+        futures::future::join_all((0..8).map(|_| store.take_auth_code("code-1", T0))).await;
     assert_eq!(attempts.iter().filter(|r| r.is_ok()).count(), 1);
 }
 
@@ -139,17 +182,30 @@ pub async fn tokens_from_a_replayed_code_are_revoked(store: &dyn MetadataStore) 
         from_code: Some("code-1".into()),
         ..token(digest, kind, &g)
     };
-    store.insert_token(&from_code("access-1", TokenKind::Access)).await.unwrap();
-    store.insert_token(&from_code("refresh-1", TokenKind::Refresh)).await.unwrap();
+    store
+        .insert_token(&from_code("access-1", TokenKind::Access))
+        .await
+        .unwrap();
+    store
+        .insert_token(&from_code("refresh-1", TokenKind::Refresh))
+        .await
+        .unwrap();
     let minted = IssuedToken {
         from_refresh: Some("refresh-1".into()),
         ..token("access-2", TokenKind::Access, &g)
     };
     store.insert_token(&minted).await.unwrap();
-    store.insert_token(&token("unrelated", TokenKind::Access, &g)).await.unwrap();
+    store
+        .insert_token(&token("unrelated", TokenKind::Access, &g))
+        .await
+        .unwrap();
     store.revoke_tokens_from_code("code-1", T0).await.unwrap();
     for digest in ["access-1", "refresh-1", "access-2"] {
-        assert_eq!(store.get_token(digest).await.unwrap().revoked_at, Some(T0), "{digest}");
+        assert_eq!(
+            store.get_token(digest).await.unwrap().revoked_at,
+            Some(T0),
+            "{digest}"
+        );
     }
     assert_eq!(store.get_token("unrelated").await.unwrap().revoked_at, None);
 }
@@ -167,8 +223,17 @@ pub async fn revoking_a_refresh_token_revokes_what_it_minted(store: &dyn Metadat
     };
     store.insert_token(&minted).await.unwrap();
     store.revoke_token("refresh-1", T0).await.unwrap();
-    assert_eq!(store.get_token("access-1").await.unwrap().revoked_at, Some(T0));
-    assert!(store.revoke_token("nothing", T0).await.unwrap_err().is_not_found());
+    assert_eq!(
+        store.get_token("access-1").await.unwrap().revoked_at,
+        Some(T0)
+    );
+    assert!(
+        store
+            .revoke_token("nothing", T0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn a_device_authorization_is_decided_then_consumed_once(store: &dyn MetadataStore) {
@@ -187,21 +252,42 @@ pub async fn a_device_authorization_is_decided_then_consumed_once(store: &dyn Me
         grant_id: None,
     };
     store.insert_device_authorization(&device).await.unwrap();
-    let duplicate = DeviceAuthorization { device_digest: "device-2".into(), ..device.clone() };
+    let duplicate = DeviceAuthorization {
+        device_digest: "device-2".into(),
+        ..device.clone()
+    };
     assert!(matches!(
-        store.insert_device_authorization(&duplicate).await.unwrap_err(),
+        store
+            .insert_device_authorization(&duplicate)
+            .await
+            .unwrap_err(),
         StoreError::Conflict { .. }
     ));
-    assert_eq!(store.get_device_by_user_code("ABCD-EFGH").await.unwrap(), device);
-    assert_eq!(store.record_device_poll("device-1", T0).await.unwrap(), None);
+    assert_eq!(
+        store.get_device_by_user_code("ABCD-EFGH").await.unwrap(),
+        device
+    );
+    assert_eq!(
+        store.record_device_poll("device-1", T0).await.unwrap(),
+        None
+    );
     let later = T0 + Duration::seconds(5);
-    assert_eq!(store.record_device_poll("device-1", later).await.unwrap(), Some(T0));
+    assert_eq!(
+        store.record_device_poll("device-1", later).await.unwrap(),
+        Some(T0)
+    );
     assert!(matches!(
         store.consume_device("device-1").await.unwrap_err(),
         StoreError::Conflict { .. }
     ));
-    store.put_grant(&grant("g1", &ada, &client_id, "openid")).await.unwrap();
-    store.decide_device("device-1", Some((&ada, "g1"))).await.unwrap();
+    store
+        .put_grant(&grant("g1", &ada, &client_id, "openid"))
+        .await
+        .unwrap();
+    store
+        .decide_device("device-1", Some((&ada, "g1")))
+        .await
+        .unwrap();
     assert!(matches!(
         store.decide_device("device-1", None).await.unwrap_err(),
         StoreError::Conflict { .. }
@@ -215,7 +301,13 @@ pub async fn a_device_authorization_is_decided_then_consumed_once(store: &dyn Me
         store.consume_device("device-1").await.unwrap_err(),
         StoreError::Conflict { .. }
     ));
-    assert!(store.get_device_by_digest("nope").await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .get_device_by_digest("nope")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn a_denied_device_authorization_stays_denied(store: &dyn MetadataStore) {
@@ -252,12 +344,30 @@ pub async fn sessions_are_stored_by_digest_and_end_with_their_user(store: &dyn M
         expires_at: T0 + Duration::days(14),
     };
     store.insert_session(&session).await.unwrap();
-    store.insert_session(&WebSession { digest: "session-2".into(), ..session.clone() }).await.unwrap();
+    store
+        .insert_session(&WebSession {
+            digest: "session-2".into(),
+            ..session.clone()
+        })
+        .await
+        .unwrap();
     assert_eq!(store.get_session("session-1").await.unwrap(), session);
     store.delete_session("session-1").await.unwrap();
-    assert!(store.get_session("session-1").await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .get_session("session-1")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     store.delete_sessions_of_user(&ada).await.unwrap();
-    assert!(store.get_session("session-2").await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .get_session("session-2")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn signing_keys_are_listed_newest_first_and_retire(store: &dyn MetadataStore) {
@@ -268,35 +378,98 @@ pub async fn signing_keys_are_listed_newest_first_and_retire(store: &dyn Metadat
         retired_at: None,
     };
     store.insert_signing_key(&key("old", T0)).await.unwrap();
-    store.insert_signing_key(&key("new", T0 + Duration::days(1))).await.unwrap();
+    store
+        .insert_signing_key(&key("new", T0 + Duration::days(1)))
+        .await
+        .unwrap();
     let keys = store.list_signing_keys().await.unwrap();
-    assert_eq!(keys, vec![key("new", T0 + Duration::days(1)), key("old", T0)]);
-    store.retire_signing_key("old", T0 + Duration::days(2)).await.unwrap();
+    assert_eq!(
+        keys,
+        vec![key("new", T0 + Duration::days(1)), key("old", T0)]
+    );
+    store
+        .retire_signing_key("old", T0 + Duration::days(2))
+        .await
+        .unwrap();
     assert_eq!(
         store.list_signing_keys().await.unwrap()[1].retired_at,
         Some(T0 + Duration::days(2))
     );
-    assert!(store.retire_signing_key("old", T0).await.unwrap_err().is_not_found());
+    assert!(
+        store
+            .retire_signing_key("old", T0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 pub async fn a_setting_is_inserted_once(store: &dyn MetadataStore) {
-    assert_eq!(store.get_or_insert_setting("cookie_key", "first").await.unwrap(), "first");
-    assert_eq!(store.get_or_insert_setting("cookie_key", "second").await.unwrap(), "first");
+    assert_eq!(
+        store
+            .get_or_insert_setting("cookie_key", "first")
+            .await
+            .unwrap(),
+        "first"
+    );
+    assert_eq!(
+        store
+            .get_or_insert_setting("cookie_key", "second")
+            .await
+            .unwrap(),
+        "first"
+    );
 }
 
 pub async fn failures_are_counted_in_a_window(store: &dyn MetadataStore) {
     let window = Duration::minutes(15);
-    assert_eq!(store.count_failures("acct:ada", T0, window).await.unwrap(), 0);
+    assert_eq!(
+        store.count_failures("acct:ada", T0, window).await.unwrap(),
+        0
+    );
     for expected in 1..=3 {
         let at = T0 + Duration::minutes(expected.into());
-        assert_eq!(store.record_failure("acct:ada", at, window).await.unwrap(), expected);
+        assert_eq!(
+            store.record_failure("acct:ada", at, window).await.unwrap(),
+            expected
+        );
     }
-    assert_eq!(store.count_failures("acct:ada", T0 + Duration::minutes(5), window).await.unwrap(), 3);
-    assert_eq!(store.count_failures("ip:1.2.3.4", T0, window).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_failures("acct:ada", T0 + Duration::minutes(5), window)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .count_failures("ip:1.2.3.4", T0, window)
+            .await
+            .unwrap(),
+        0
+    );
     // The window started with the first failure; once it has passed the count restarts.
     let later = T0 + Duration::minutes(20);
-    assert_eq!(store.count_failures("acct:ada", later, window).await.unwrap(), 0);
-    assert_eq!(store.record_failure("acct:ada", later, window).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .count_failures("acct:ada", later, window)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .record_failure("acct:ada", later, window)
+            .await
+            .unwrap(),
+        1
+    );
     store.clear_failures("acct:ada").await.unwrap();
-    assert_eq!(store.count_failures("acct:ada", later, window).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_failures("acct:ada", later, window)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -5,13 +5,15 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod extract;
 mod health;
 mod metrics;
 mod middleware;
+pub mod oauth;
 mod request_id;
 mod router;
 mod state;
-mod wire;
+pub mod wire;
 
 pub use error::ApiError;
 pub use metrics::Metrics;

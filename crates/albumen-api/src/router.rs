@@ -19,9 +19,12 @@ pub struct RouterOptions {
     pub max_body_bytes: usize,
 }
 
-/// Builds the complete application router.
-pub fn router(state: AppState, options: RouterOptions) -> Router {
+/// Builds the complete application router: the JSON surfaces of this crate, plus `pages`
+/// (the web UI), under one middleware stack.
+pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) -> Router {
     let mut app = Router::new()
+        .merge(crate::oauth::router())
+        .merge(pages)
         .route("/healthz", get(get_healthz))
         .route("/readyz", get(get_readyz))
         .route("/metrics", get(get_metrics))

@@ -1,20 +1,41 @@
-//! What every handler can reach: the ports, the blob store, the clock and the metrics.
+//! What every handler can reach: the ports, the services, the blob store, the clock, the
+//! metrics and the cookie key.
 
 use std::sync::Arc;
 
 use albumen_blob::BlobStore;
 use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
+use albumen_oauth::Authority;
+use axum::extract::FromRef;
+use axum_extra::extract::cookie::Key;
 
 use crate::metrics::Metrics;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn MetadataStore>,
+    pub authority: Arc<Authority>,
     pub blobs: BlobStore,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
+    /// Signs session and CSRF cookies; shared by every node through the database.
+    pub cookie_key: Key,
     /// The base URL clients reach this server at (no trailing slash); every URL the server
     /// hands out is built from it.
     pub public_url: String,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Self {
+        state.cookie_key.clone()
+    }
 }

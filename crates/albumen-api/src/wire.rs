@@ -6,10 +6,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
+pub const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
 
 /// Serializes `value` as a Google-style JSON response.
-pub(crate) fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
+pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec_pretty(value) {
         Ok(body) => {
             let mut response = (status, Body::from(body)).into_response();

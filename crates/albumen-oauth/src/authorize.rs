@@ -310,27 +310,47 @@ impl Authority {
         request: &AuthorizeRequest,
         user: &User,
     ) -> Result<(), OAuthError> {
+        self.check_app_audience(&request.project.id, &request.screen, user)
+            .await
+    }
+
+    /// The same rule for the device flow.
+    pub async fn check_device_audience(
+        &self,
+        pending: &crate::device::PendingDevice,
+        user: &User,
+    ) -> Result<(), OAuthError> {
+        self.check_app_audience(&pending.project.id, &pending.screen, user)
+            .await
+    }
+
+    async fn check_app_audience(
+        &self,
+        project_id: &str,
+        screen: &ConsentScreen,
+        user: &User,
+    ) -> Result<(), OAuthError> {
         let is_owner = self
             .store
-            .list_project_owners(&request.project.id)
+            .list_project_owners(project_id)
             .await?
             .contains(&user.id);
-        match request.screen.user_type {
+        match screen.user_type {
             UserType::Internal if !is_owner => {
                 return Err(OAuthError::new(
                     OAuthCode::OrgInternal,
                     403,
                     format!(
                         "{} can only be used within its organization.",
-                        request.screen.app_name
+                        screen.app_name
                     ),
                 ));
             }
             UserType::Internal => return Ok(()),
             UserType::External => {}
         }
-        if request.screen.publishing_status == PublishingStatus::Testing
-            && !request.screen.test_users.contains(&user.email)
+        if screen.publishing_status == PublishingStatus::Testing
+            && !screen.test_users.contains(&user.email)
         {
             return Err(OAuthError::new(
                 OAuthCode::AccessDenied,
@@ -338,7 +358,7 @@ impl Authority {
                 format!(
                     "{} has not completed the verification process. The app is currently \
                      being tested, and can only be accessed by developer-approved testers.",
-                    request.screen.app_name
+                    screen.app_name
                 ),
             ));
         }

@@ -8,8 +8,11 @@ use std::time::Duration;
 use albumen_api::{AppState, Metrics, RouterOptions};
 use albumen_blob::{BlobStore, S3Options};
 use albumen_core::Clock;
+use albumen_core::ports::MetadataStore;
+use albumen_oauth::{Authority, AuthoritySettings, keys, secrets};
 use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
 use anyhow::Context as _;
+use axum_extra::extract::cookie::Key;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -80,8 +83,9 @@ pub async fn open_blobs(config: &Config) -> anyhow::Result<BlobStore> {
     Ok(blobs)
 }
 
-/// The URL clients reach the server at.
-fn public_url(config: &Config, bound: SocketAddr) -> String {
+/// The URL clients reach the server at, without a trailing slash: `server.public_url`, or
+/// `http://` and the address bound (loopback when bound to every interface).
+pub fn public_url(config: &Config, bound: SocketAddr) -> String {
     match &config.server.public_url {
         Some(url) => url.as_str().trim_end_matches('/').to_owned(),
         None => {
@@ -93,6 +97,41 @@ fn public_url(config: &Config, bound: SocketAddr) -> String {
             format!("http://{host}")
         }
     }
+}
+
+/// The services every handler reaches, with the shared secrets created on first start: the
+/// cookie key (in the database, so every node signs alike) and an ID-token signing key.
+pub async fn build_state(
+    store: SqlStore,
+    blobs: BlobStore,
+    clock: Arc<dyn Clock>,
+    public_url: String,
+) -> anyhow::Result<AppState> {
+    let store: Arc<dyn MetadataStore> = Arc::new(store);
+    let authority = Arc::new(Authority::new(
+        store.clone(),
+        clock.clone(),
+        public_url.clone(),
+        AuthoritySettings::default(),
+    ));
+    keys::ensure_signing_key(store.as_ref(), clock.as_ref())
+        .await
+        .context("cannot prepare the ID-token signing key")?;
+    let cookie_secret = store
+        .get_or_insert_setting("cookie_key", &secrets::new_opaque(96))
+        .await
+        .context("cannot read the cookie key")?;
+    let cookie_key = Key::try_from(cookie_secret.as_bytes())
+        .map_err(|_| anyhow::anyhow!("the stored cookie key is too short"))?;
+    Ok(AppState {
+        store,
+        authority,
+        blobs,
+        clock,
+        metrics: Arc::new(Metrics::default()),
+        cookie_key,
+        public_url,
+    })
 }
 
 /// A running server.
@@ -119,19 +158,15 @@ impl Server {
             .local_addr()
             .context("cannot read the bound address")?;
         let public_url = public_url(config, addr);
-        let state = AppState {
-            store: Arc::new(store.clone()),
-            blobs,
-            clock,
-            metrics: Arc::new(Metrics::default()),
-            public_url: public_url.clone(),
-        };
+        let state = build_state(store.clone(), blobs, clock, public_url.clone()).await?;
         let app = albumen_api::router(
             state.clone(),
             RouterOptions {
                 max_body_bytes: config.server.max_body_bytes,
             },
-        );
+            albumen_web::router(),
+        )
+        .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
         let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
         let task = tokio::spawn(async move {

@@ -1,0 +1,3 @@
+//! Extractors shared by the API surfaces.
+
+pub mod bearer;

@@ -28,7 +28,9 @@ pub enum AccountError {
 impl From<StoreError> for AccountError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Conflict { .. } => Self::EmailTaken,
+            StoreError::Conflict {
+                what: "users.email",
+            } => Self::EmailTaken,
             StoreError::NotFound => Self::NotFound,
             other => Self::Store(other),
         }

@@ -190,8 +190,13 @@ impl Authority {
             .filter(|o| !o.is_empty())
             .collect();
         if client_type != ClientType::Web && !(redirect_uris.is_empty() && origins.is_empty()) {
+            let field = if redirect_uris.is_empty() {
+                "javascript_origins"
+            } else {
+                "redirect_uris"
+            };
             return Err(invalid(
-                "redirect_uris",
+                field,
                 format!(
                     "{} clients take no redirect URIs or origins.",
                     client_type.title()

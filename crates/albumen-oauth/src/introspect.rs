@@ -200,6 +200,10 @@ impl Authority {
                 continue;
             }
             let client = self.store.get_client(&grant.client_id).await?;
+            // A deleted client's grants no longer work: nothing left to remove.
+            if client.deleted_at.is_some() {
+                continue;
+            }
             let app_name = self.consent_screen(&grant.project_id).await?.app_name;
             apps.push(GrantedApp {
                 grant,

@@ -86,7 +86,7 @@ const INSERT_SECRET: &str = "INSERT INTO client_secrets \
 
 #[async_trait]
 impl ClientRepo for SqlStore {
-    #[tracing::instrument(skip_all, fields(client_id = %client.client_id), err)]
+    #[tracing::instrument(skip_all, fields(client_id = %client.client_id), err(level = "debug"))]
     async fn insert_client(
         &self,
         client: &OAuthClient,
@@ -125,7 +125,7 @@ impl ClientRepo for SqlStore {
         })
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn get_client(&self, client_id: &str) -> Result<OAuthClient, StoreError> {
         let sql = format!("SELECT {CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = $1");
         let row: ClientRow = on_pool!(&self.pool, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -136,7 +136,7 @@ impl ClientRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn list_clients(&self, project: &str) -> Result<Vec<OAuthClient>, StoreError> {
         let sql = format!(
             "SELECT {CLIENT_COLUMNS} FROM oauth_clients \
@@ -150,7 +150,7 @@ impl ClientRepo for SqlStore {
         rows.into_iter().map(OAuthClient::try_from).collect()
     }
 
-    #[tracing::instrument(skip(self, settings), err)]
+    #[tracing::instrument(skip(self, settings), err(level = "debug"))]
     async fn update_client(
         &self,
         client_id: &str,
@@ -174,7 +174,7 @@ impl ClientRepo for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn mark_client_deleted(
         &self,
         client_id: &str,
@@ -195,7 +195,7 @@ impl ClientRepo for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(client_id = %secret.client_id), err)]
+    #[tracing::instrument(skip_all, fields(client_id = %secret.client_id), err(level = "debug"))]
     async fn insert_client_secret(&self, secret: &ClientSecret) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query(INSERT_SECRET)
             .bind(&secret.id)
@@ -210,7 +210,7 @@ impl ClientRepo for SqlStore {
             .map_err(classify))
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn list_client_secrets(&self, client_id: &str) -> Result<Vec<ClientSecret>, StoreError> {
         let rows: Vec<SecretRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT id, client_id, digest, last_four, created_at, disabled_at FROM client_secrets \
@@ -223,7 +223,7 @@ impl ClientRepo for SqlStore {
         rows.into_iter().map(ClientSecret::try_from).collect()
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn set_client_secret_disabled(
         &self,
         secret_id: &str,
@@ -244,7 +244,7 @@ impl ClientRepo for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn delete_client_secret(&self, secret_id: &str) -> Result<(), StoreError> {
         let affected = on_pool!(&self.pool, p => sqlx::query("DELETE FROM client_secrets WHERE id = $1")
             .bind(secret_id)

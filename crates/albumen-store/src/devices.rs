@@ -70,7 +70,7 @@ impl SqlStore {
 
 #[async_trait]
 impl GrantRepo for SqlStore {
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn find_grant(
         &self,
         user: &UserId,
@@ -79,32 +79,32 @@ impl GrantRepo for SqlStore {
         self.find_grant_row(user, client_id).await
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn get_grant(&self, id: &str) -> Result<Grant, StoreError> {
         self.get_grant_row(id).await
     }
 
-    #[tracing::instrument(skip_all, fields(grant = %grant.id), err)]
+    #[tracing::instrument(skip_all, fields(grant = %grant.id), err(level = "debug"))]
     async fn put_grant(&self, grant: &Grant) -> Result<(), StoreError> {
         self.put_grant_row(grant).await
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn revoke_grant(&self, id: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         self.revoke_grant_rows(id, at).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn list_grants_of(&self, user: &UserId) -> Result<Vec<Grant>, StoreError> {
         self.list_grant_rows_of(user).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn insert_auth_code(&self, code: &AuthCode) -> Result<(), StoreError> {
         self.insert_code_row(code).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn take_auth_code(
         &self,
         digest: &str,
@@ -113,22 +113,22 @@ impl GrantRepo for SqlStore {
         self.take_code_row(digest, at).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn insert_token(&self, token: &IssuedToken) -> Result<(), StoreError> {
         self.insert_token_row(token).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn get_token(&self, digest: &str) -> Result<IssuedToken, StoreError> {
         self.get_token_row(digest).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn revoke_token(&self, digest: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         self.revoke_token_rows(digest, at).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn revoke_tokens_from_code(
         &self,
         code_digest: &str,
@@ -137,7 +137,7 @@ impl GrantRepo for SqlStore {
         self.revoke_code_token_rows(code_digest, at).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn insert_device_authorization(
         &self,
         device: &DeviceAuthorization,
@@ -164,12 +164,12 @@ impl GrantRepo for SqlStore {
             .map_err(unique_violation_as("device_authorizations.user_code")))
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn get_device_by_digest(&self, digest: &str) -> Result<DeviceAuthorization, StoreError> {
         self.get_device_where("device_digest", digest).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn get_device_by_user_code(
         &self,
         user_code: &str,
@@ -177,7 +177,7 @@ impl GrantRepo for SqlStore {
         self.get_device_where("user_code", user_code).await
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn record_device_poll(
         &self,
         digest: &str,
@@ -196,7 +196,7 @@ impl GrantRepo for SqlStore {
         Ok(previous)
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn decide_device(
         &self,
         digest: &str,
@@ -227,7 +227,7 @@ impl GrantRepo for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn consume_device(&self, digest: &str) -> Result<DeviceAuthorization, StoreError> {
         let sql = format!(
             "UPDATE device_authorizations SET status = 'consumed' \

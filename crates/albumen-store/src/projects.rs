@@ -82,7 +82,7 @@ fn project_conflict(err: sqlx::Error) -> StoreError {
 
 #[async_trait]
 impl ProjectRepo for SqlStore {
-    #[tracing::instrument(skip_all, fields(project = %project.id), err)]
+    #[tracing::instrument(skip_all, fields(project = %project.id), err(level = "debug"))]
     async fn insert_project(&self, project: &NewProject) -> Result<Project, StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await.map_err(classify)?;
@@ -110,7 +110,7 @@ impl ProjectRepo for SqlStore {
         })
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn get_project(&self, id: &str) -> Result<Project, StoreError> {
         let row: ProjectRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT id, number, name, created_at FROM projects WHERE id = $1",
@@ -122,7 +122,7 @@ impl ProjectRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn get_project_by_number(&self, number: i64) -> Result<Project, StoreError> {
         let row: ProjectRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT id, number, name, created_at FROM projects WHERE number = $1",
@@ -134,7 +134,7 @@ impl ProjectRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn list_projects_of(
         &self,
         owner: &UserId,
@@ -164,7 +164,7 @@ impl ProjectRepo for SqlStore {
         Ok(Paged { items, next })
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn list_project_owners(&self, project: &str) -> Result<Vec<UserId>, StoreError> {
         let ids: Vec<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
             "SELECT user_id FROM project_owners WHERE project_id = $1 ORDER BY user_id",
@@ -176,7 +176,7 @@ impl ProjectRepo for SqlStore {
         Ok(ids.into_iter().map(UserId::from_stored).collect())
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn add_project_owner(&self, project: &str, owner: &UserId) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query(
             "INSERT INTO project_owners (project_id, user_id) VALUES ($1, $2) \
@@ -190,7 +190,7 @@ impl ProjectRepo for SqlStore {
         .map_err(classify))
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn set_api_enabled(
         &self,
         project: &str,
@@ -212,7 +212,7 @@ impl ProjectRepo for SqlStore {
             .map_err(classify))
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn list_enabled_apis(&self, project: &str) -> Result<Vec<ApiService>, StoreError> {
         let names: Vec<String> = on_pool!(&self.pool, p => sqlx::query_scalar(
             "SELECT service FROM project_apis WHERE project_id = $1 ORDER BY service",
@@ -227,7 +227,7 @@ impl ProjectRepo for SqlStore {
             .collect()
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn get_consent_screen(&self, project: &str) -> Result<ConsentScreen, StoreError> {
         let row: ConsentRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT project_id, app_name, support_email, logo_url, user_type, publishing_status, \
@@ -240,7 +240,7 @@ impl ProjectRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip_all, fields(project = %screen.project_id), err)]
+    #[tracing::instrument(skip_all, fields(project = %screen.project_id), err(level = "debug"))]
     async fn put_consent_screen(&self, screen: &ConsentScreen) -> Result<(), StoreError> {
         let test_users = screen
             .test_users

@@ -23,7 +23,7 @@ struct SessionRow {
 
 #[async_trait]
 impl SessionRepo for SqlStore {
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn insert_session(&self, session: &WebSession) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query(
             "INSERT INTO web_sessions (digest, user_id, csrf_token, created_at, expires_at) \
@@ -40,7 +40,7 @@ impl SessionRepo for SqlStore {
         .map_err(classify))
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn get_session(&self, digest: &str) -> Result<WebSession, StoreError> {
         let row: SessionRow = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT digest, user_id, csrf_token, created_at, expires_at \
@@ -59,7 +59,7 @@ impl SessionRepo for SqlStore {
         })
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn delete_session(&self, digest: &str) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query("DELETE FROM web_sessions WHERE digest = $1")
             .bind(digest)
@@ -69,7 +69,7 @@ impl SessionRepo for SqlStore {
             .map_err(classify))
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn delete_sessions_of_user(&self, user: &UserId) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
             .bind(user.as_str())
@@ -90,7 +90,7 @@ struct KeyRow {
 
 #[async_trait]
 impl KeyRepo for SqlStore {
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn list_signing_keys(&self) -> Result<Vec<SigningKey>, StoreError> {
         let rows: Vec<KeyRow> = on_pool!(&self.pool, p => sqlx::query_as(
             "SELECT kid, pkcs8, created_at, retired_at FROM signing_keys \
@@ -111,7 +111,7 @@ impl KeyRepo for SqlStore {
             .collect()
     }
 
-    #[tracing::instrument(skip_all, fields(kid = %key.kid), err)]
+    #[tracing::instrument(skip_all, fields(kid = %key.kid), err(level = "debug"))]
     async fn insert_signing_key(&self, key: &SigningKey) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query(
             "INSERT INTO signing_keys (kid, pkcs8, created_at, retired_at) VALUES ($1, $2, $3, NULL)",
@@ -125,7 +125,7 @@ impl KeyRepo for SqlStore {
         .map_err(classify))
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn retire_signing_key(&self, kid: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         let affected = on_pool!(&self.pool, p => sqlx::query(
             "UPDATE signing_keys SET retired_at = $2 WHERE kid = $1 AND retired_at IS NULL",

@@ -12,7 +12,7 @@ use crate::time_codec::to_micros;
 
 #[async_trait]
 impl SettingRepo for SqlStore {
-    #[tracing::instrument(skip(self, value), err)]
+    #[tracing::instrument(skip(self, value), err(level = "debug"))]
     async fn get_or_insert_setting(&self, name: &str, value: &str) -> Result<String, StoreError> {
         on_pool!(&self.pool, p => {
             sqlx::query(
@@ -34,7 +34,7 @@ impl SettingRepo for SqlStore {
 
 #[async_trait]
 impl ThrottleRepo for SqlStore {
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn record_failure(
         &self,
         key: &str,
@@ -61,7 +61,7 @@ impl ThrottleRepo for SqlStore {
         Ok(u32::try_from(failures).unwrap_or(0))
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn count_failures(
         &self,
         key: &str,
@@ -79,7 +79,7 @@ impl ThrottleRepo for SqlStore {
         Ok(failures.and_then(|f| u32::try_from(f).ok()).unwrap_or(0))
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
             .bind(key)

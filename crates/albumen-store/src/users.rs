@@ -47,7 +47,7 @@ impl TryFrom<UserRow> for User {
 
 #[async_trait]
 impl UserRepo for SqlStore {
-    #[tracing::instrument(skip_all, fields(user.id = %user.id), err)]
+    #[tracing::instrument(skip_all, fields(user.id = %user.id), err(level = "debug"))]
     async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
         let sql = concat!(
             "INSERT INTO users (",
@@ -68,7 +68,7 @@ impl UserRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip_all, fields(user.id = %id), err)]
+    #[tracing::instrument(skip_all, fields(user.id = %id), err(level = "debug"))]
     async fn get_user(&self, id: &UserId) -> Result<User, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM users WHERE id = $1");
         let row: UserRow = on_pool!(&self.pool, p => sqlx::query_as(sql)
@@ -79,7 +79,7 @@ impl UserRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn get_user_by_email(&self, email: &Email) -> Result<User, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM users WHERE email = $1");
         let row: UserRow = on_pool!(&self.pool, p => sqlx::query_as(sql)
@@ -90,7 +90,7 @@ impl UserRepo for SqlStore {
         row.try_into()
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn list_users(&self, page: &Page) -> Result<Paged<User>, StoreError> {
         let sql = concat!(
             "SELECT ",
@@ -118,7 +118,7 @@ impl UserRepo for SqlStore {
         Ok(Paged { items, next })
     }
 
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn count_users(&self) -> Result<u64, StoreError> {
         let count: i64 = on_pool!(&self.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(p)
@@ -127,7 +127,7 @@ impl UserRepo for SqlStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    #[tracing::instrument(skip_all, fields(user.id = %id), err)]
+    #[tracing::instrument(skip_all, fields(user.id = %id), err(level = "debug"))]
     async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<(), StoreError> {
         let affected = on_pool!(&self.pool, p => sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(disabled)
@@ -142,7 +142,7 @@ impl UserRepo for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user.id = %id), err)]
+    #[tracing::instrument(skip_all, fields(user.id = %id), err(level = "debug"))]
     async fn set_user_password(&self, id: &UserId, hash: &PasswordHash) -> Result<(), StoreError> {
         let affected = on_pool!(&self.pool, p => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash.as_phc())
@@ -157,7 +157,7 @@ impl UserRepo for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user.id = %id), err)]
+    #[tracing::instrument(skip_all, fields(user.id = %id), err(level = "debug"))]
     async fn delete_user(&self, id: &UserId) -> Result<(), StoreError> {
         let affected = on_pool!(&self.pool, p => sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id.as_str())

@@ -18,7 +18,9 @@
 
 mod app;
 pub mod backends;
+pub mod browser;
 pub mod contract;
+pub mod seed;
 
 pub use app::{AppOptions, TestApp, spawn_app, spawn_app_with};
 pub use backends::{BlobKind, DbKind};

@@ -41,8 +41,11 @@ struct Progress {
 struct ContinueForm {
     request: Option<String>,
     csrf_token: Option<String>,
-    account_chosen: Option<String>,
-    unverified_acknowledged: Option<String>,
+    // Vectors: a step may carry the same flag twice (from the progress and the page).
+    #[serde(default)]
+    account_chosen: Vec<String>,
+    #[serde(default)]
+    unverified_acknowledged: Vec<String>,
     /// `allow` or `deny` on the consent page; absent on the earlier steps.
     decision: Option<String>,
     #[serde(default)]
@@ -113,8 +116,8 @@ async fn post_continue(
         );
     };
     let progress = Progress {
-        account_chosen: form.account_chosen.is_some(),
-        unverified_acknowledged: form.unverified_acknowledged.is_some(),
+        account_chosen: !form.account_chosen.is_empty(),
+        unverified_acknowledged: !form.unverified_acknowledged.is_empty(),
     };
     let back_to = format!("/o/oauth2/v2/auth?{raw}");
     let Some(decision) = form.decision.as_deref() else {

@@ -4,7 +4,10 @@
 //! carries a CSRF token; handlers call `albumen-oauth` services and render the outcome.
 #![forbid(unsafe_code)]
 
+mod account;
+mod admin_users;
 mod authorize;
+mod console;
 mod csrf;
 mod device;
 mod home;
@@ -24,4 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(signin::router())
         .merge(authorize::router())
         .merge(device::router())
+        .merge(console::router())
+        .merge(account::router())
+        .merge(admin_users::router())
 }

@@ -156,10 +156,10 @@ async fn post_signout(
     if !csrf::is_valid(&viewer, form.csrf_token.as_deref()) && viewer.user().is_some() {
         return csrf::rejected();
     }
-    if let Some(cookie) = viewer.jar.get(SESSION_COOKIE) {
-        if let Err(err) = state.authority.sign_out(cookie.value()).await {
-            tracing::error!(error = %err, "sign-out failed");
-        }
+    if let Some(cookie) = viewer.jar.get(SESSION_COOKIE)
+        && let Err(err) = state.authority.sign_out(cookie.value()).await
+    {
+        tracing::error!(error = %err, "sign-out failed");
     }
     let jar = viewer.jar.remove(removal_cookie(SESSION_COOKIE));
     (jar, Redirect::to("/signin")).into_response()

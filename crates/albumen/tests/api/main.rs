@@ -10,6 +10,11 @@
 mod blob_contract;
 mod blob_crash;
 mod cli;
+mod cli_console;
+mod db_dump;
 mod docs;
 mod http_foundation;
+mod oauth_errors;
+mod oauth_flow;
+mod oauth_support;
 mod store_contract;

@@ -1,0 +1,77 @@
+//! The developer console (`/console`): projects, the API library, OAuth clients and their
+//! secrets, and the OAuth consent screen, plus the helpers its pages share.
+
+mod apis;
+mod client;
+mod clients;
+mod consent;
+mod projects;
+pub(crate) mod shared;
+
+use albumen_api::AppState;
+use albumen_core::project::Project;
+use axum::Router;
+use maud::{Markup, html};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(projects::router())
+        .merge(apis::router())
+        .merge(clients::router())
+        .merge(client::router())
+        .merge(consent::router())
+}
+
+/// The sections of a project's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Overview,
+    Apis,
+    Credentials,
+    Consent,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [
+        Section::Overview,
+        Section::Apis,
+        Section::Credentials,
+        Section::Consent,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::Overview => "Overview",
+            Self::Apis => "APIs & Services",
+            Self::Credentials => "Credentials",
+            Self::Consent => "OAuth consent screen",
+        }
+    }
+
+    fn href(self, project_id: &str) -> String {
+        match self {
+            Self::Overview => format!("/console/projects/{project_id}"),
+            Self::Apis => format!("/console/projects/{project_id}/apis"),
+            Self::Credentials => format!("/console/projects/{project_id}/clients"),
+            Self::Consent => format!("/console/projects/{project_id}/consent"),
+        }
+    }
+}
+
+/// The project's name and the links between its sections, above every project page.
+fn project_nav(project: &Project, current: Section) -> Markup {
+    html! {
+        p.muted {
+            a href="/console" { "Console" } " › " (project.name) " (" code { (project.id) } ")"
+        }
+        nav.actions {
+            @for section in Section::ALL {
+                @if section == current {
+                    span.button aria-current="page" { (section.title()) }
+                } @else {
+                    a.button.secondary href=(section.href(&project.id)) { (section.title()) }
+                }
+            }
+        }
+    }
+}

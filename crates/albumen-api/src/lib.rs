@@ -4,6 +4,7 @@
 //! no domain rules.
 #![forbid(unsafe_code)]
 
+mod console_api;
 pub mod error;
 pub mod extract;
 mod health;

@@ -24,6 +24,7 @@ pub struct RouterOptions {
 pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) -> Router {
     let mut app = Router::new()
         .merge(crate::oauth::router())
+        .merge(crate::console_api::router())
         .merge(pages)
         .route("/healthz", get(get_healthz))
         .route("/readyz", get(get_readyz))

@@ -11,11 +11,11 @@ use crate::secrets;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] InvalidValue),
     #[error("an account with this email already exists")]
     EmailTaken,
-    #[error("{0}")]
+    #[error(transparent)]
     Password(#[from] PasswordError),
     #[error("the first administrator already exists")]
     AlreadySetUp,
@@ -103,14 +103,14 @@ impl Authority {
             .await
     }
 
-    /// Checks a password and opens a session. Failures count against the account and the
-    /// address; past the limits no password is checked until the window has passed.
-    pub async fn sign_in(
+    /// Checks an email and password (for sign-in and HTTP Basic on the admin API), with the
+    /// same throttling and the same answer for unknown emails and wrong passwords.
+    pub async fn verify_credentials(
         &self,
         email: &str,
         password: String,
         address: &str,
-    ) -> Result<SessionStart, SignInError> {
+    ) -> Result<User, SignInError> {
         let now = self.clock.now();
         let window = self.settings.sign_in_window;
         let email = Email::parse(email).ok();
@@ -142,6 +142,19 @@ impl Authority {
             return Err(SignInError::Disabled);
         }
         self.store.clear_failures(&account_key).await?;
+        Ok(user)
+    }
+
+    /// Checks a password and opens a session. Failures count against the account and the
+    /// address; past the limits no password is checked until the window has passed.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: String,
+        address: &str,
+    ) -> Result<SessionStart, SignInError> {
+        let user = self.verify_credentials(email, password, address).await?;
+        let now = self.clock.now();
         let secret = secrets::new_opaque(43);
         let session = WebSession {
             digest: secrets::digest(&secret),

@@ -369,6 +369,9 @@ impl Authority {
         client_id: &str,
         scopes: &ScopeSet,
     ) -> Result<TokenResponse, OAuthError> {
+        if user.disabled {
+            return Err(OAuthError::invalid_grant("The user account is disabled."));
+        }
         let client = self.active_client(client_id).await?;
         if client.client_type == ClientType::Tv
             && !scopes.is_subset(&crate::device::device_scope_allow_list())

@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> None:
             raise CheckFailed(f"POST /device/code's answer lacks {key!r}: {started}")
     if started["verification_url"] != f"{base_url}/device":
         raise CheckFailed(f"verification_url is {started['verification_url']!r}, expected {base_url}/device")
+    user_code = started["user_code"]
+    if not isinstance(user_code, str) or len(user_code.replace("-", "")) < 6:
+        raise CheckFailed(f"user_code {user_code!r} is not a code a person can type")
     interval = int(started["interval"])
     if not 1 <= interval <= 30:
         raise CheckFailed(f"an unusable polling interval: {interval}")

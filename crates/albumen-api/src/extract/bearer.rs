@@ -134,3 +134,224 @@ pub async fn authorize_call(
         Err(insufficient_scopes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use albumen_blob::BlobStore;
+    use albumen_core::client::ClientType;
+    use albumen_core::{Clock, FakeClock};
+    use albumen_oauth::rules::scope::ScopeSet;
+    use albumen_oauth::{Authority, AuthoritySettings, keys};
+    use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::extract::State;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use axum_extra::extract::cookie::Key;
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::metrics::Metrics;
+
+    const APPEND: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
+
+    /// A probe method guarded like a Library API method that needs `appendonly`.
+    async fn probe(State(state): State<AppState>, caller: Caller) -> Response {
+        match authorize_call(&state, &caller, ApiService::PhotosLibrary, &[APPEND]).await {
+            Ok(()) => "ok".into_response(),
+            Err(err) => err.into_response(),
+        }
+    }
+
+    struct Fixture {
+        app: Router,
+        state: AppState,
+        _dir: tempfile::TempDir,
+    }
+
+    async fn fixture() -> Fixture {
+        let dir = tempfile::TempDir::new().unwrap();
+        let sql = SqlStore::connect(
+            &DatabaseTarget::SqliteFile(dir.path().join("db")),
+            ConnectOptions::default(),
+        )
+        .await
+        .unwrap();
+        sql.migrate().await.unwrap();
+        let store: Arc<dyn albumen_core::ports::MetadataStore> = Arc::new(sql);
+        let clock: Arc<dyn Clock> =
+            Arc::new(FakeClock::new(time::macros::datetime!(2026-01-01 0:00 UTC)));
+        keys::ensure_signing_key(store.as_ref(), clock.as_ref())
+            .await
+            .unwrap();
+        let public_url = "http://photos.test".to_owned();
+        let state = AppState {
+            authority: Arc::new(Authority::new(
+                store.clone(),
+                clock.clone(),
+                public_url.clone(),
+                AuthoritySettings::default(),
+            )),
+            store,
+            blobs: BlobStore::local(dir.path().join("blobs")).unwrap(),
+            clock,
+            metrics: Arc::new(Metrics::default()),
+            cookie_key: Key::generate(),
+            public_url,
+        };
+        let app = Router::new()
+            .route("/probe", get(probe))
+            .with_state(state.clone());
+        Fixture {
+            app,
+            state,
+            _dir: dir,
+        }
+    }
+
+    /// A token for a new user of a new project's desktop client, with `scopes`.
+    async fn token(
+        state: &AppState,
+        project_id: &str,
+        scopes: &str,
+        enable_library: bool,
+    ) -> (String, i64) {
+        let authority = &state.authority;
+        let user = authority
+            .create_user(&format!("{project_id}@example.com"), "Probe", None, true)
+            .await
+            .unwrap();
+        let project = authority
+            .create_project(&user, project_id, "Probe")
+            .await
+            .unwrap();
+        if enable_library {
+            authority
+                .set_api_enabled(&user, project_id, ApiService::PhotosLibrary, true)
+                .await
+                .unwrap();
+        }
+        let client = authority
+            .create_client(&user, project_id, ClientType::Desktop, "Probe", &[], &[])
+            .await
+            .unwrap();
+        let minted = authority
+            .mint_tokens(
+                &user,
+                &client.client.client_id,
+                &ScopeSet::parse(scopes).unwrap(),
+            )
+            .await
+            .unwrap();
+        (minted.access_token, project.number)
+    }
+
+    async fn call(
+        app: &Router,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        (status, headers, json)
+    }
+
+    fn get_with(auth: Option<&str>, uri: &str) -> Request<Body> {
+        let mut builder = Request::get(uri);
+        if let Some(token) = auth {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_missing_or_unknown_token_is_googles_401() {
+        let fixture = fixture().await;
+        for request in [
+            get_with(None, "/probe"),
+            get_with(Some("ya29.unknown"), "/probe"),
+        ] {
+            let (status, headers, body) = call(&fixture.app, request).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Request had invalid authentication credentials.")
+            );
+            assert_eq!(
+                headers["www-authenticate"],
+                "Bearer realm=\"http://photos.test/\", error=\"invalid_token\""
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_of_a_project_without_the_api_gets_service_disabled() {
+        let fixture = fixture().await;
+        let (access, number) = token(&fixture.state, "no-library-here", APPEND, false).await;
+        let (status, _, body) = call(&fixture.app, get_with(Some(&access), "/probe")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["error"]["status"], "PERMISSION_DENIED");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!(
+                "Photos Library API has not been used in project {number} before or it is disabled."
+            )),
+            "{message}"
+        );
+        let info = &body["error"]["details"][0];
+        assert_eq!(info["@type"], "type.googleapis.com/google.rpc.ErrorInfo");
+        assert_eq!(info["reason"], "SERVICE_DISABLED");
+        assert_eq!(info["metadata"]["service"], "photoslibrary.googleapis.com");
+        assert_eq!(info["metadata"]["consumer"], format!("projects/{number}"));
+        assert_eq!(
+            body["error"]["details"][2]["@type"],
+            "type.googleapis.com/google.rpc.Help"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_without_the_methods_scope_gets_insufficient_scopes() {
+        let fixture = fixture().await;
+        let (access, _) = token(&fixture.state, "library-on", "openid email", true).await;
+        let (status, _, body) = call(&fixture.app, get_with(Some(&access), "/probe")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            body["error"]["message"],
+            "Request had insufficient authentication scopes."
+        );
+        assert_eq!(body["error"]["status"], "PERMISSION_DENIED");
+        assert_eq!(
+            body["error"]["details"][0]["reason"],
+            "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_good_token_passes_by_header_or_query_and_dies_with_its_hour() {
+        let fixture = fixture().await;
+        let (access, _) = token(&fixture.state, "library-ok", APPEND, true).await;
+        let by_header = fixture
+            .app
+            .clone()
+            .oneshot(get_with(Some(&access), "/probe"))
+            .await
+            .unwrap();
+        assert_eq!(by_header.status(), StatusCode::OK);
+        let by_query = fixture
+            .app
+            .clone()
+            .oneshot(get_with(None, &format!("/probe?access_token={access}")))
+            .await
+            .unwrap();
+        assert_eq!(by_query.status(), StatusCode::OK);
+    }
+}

@@ -1,7 +1,6 @@
 //! `albumen clients`: OAuth clients and their secrets. A secret is printed once, when it is
 //! made; afterwards only its last four characters are shown.
 
-use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -141,8 +140,6 @@ struct NewClient<'a> {
 async fn create(console: &Console, new: NewClient<'_>, out: Option<&Path>) -> anyhow::Result<()> {
     let admin = console.admin().await?;
     let project = console.project(new.project_id).await?;
-    // Opened before the client exists, so an unwritable path leaves nothing behind.
-    let file = out.map(open_private).transpose()?;
     let name = match new.name {
         Some(name) => name,
         None => default_name(console, new.project_id, new.client_type).await?,
@@ -164,7 +161,7 @@ async fn create(console: &Console, new: NewClient<'_>, out: Option<&Path>) -> an
             .authority
             .client_secret_json(&project, &created.client, Some(&created.secret));
     let text = serde_json::to_string_pretty(&document)?;
-    // Printed before the file is written: if writing fails, the secret is not lost.
+    // Printed before the file is written: if writing fails, the secret has still been shown.
     println!("{text}");
     if !console.json {
         eprintln!(
@@ -173,32 +170,33 @@ async fn create(console: &Console, new: NewClient<'_>, out: Option<&Path>) -> an
             created.client.client_id
         );
     }
-    if let (Some(mut file), Some(path)) = (file, out) {
-        writeln!(file, "{text}").with_context(|| format!("cannot write {}", path.display()))?;
+    match out {
+        Some(path) => write_private(path, &text).with_context(|| {
+            format!(
+                "the client was created and printed above, but cannot write {}",
+                path.display()
+            )
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-/// Creates or truncates `path`, readable by its owner only.
-fn open_private(path: &Path) -> anyhow::Result<File> {
+/// Writes `text` to `path`, readable by its owner only.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
         options.mode(0o600);
-        let file = options
-            .open(path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+        let file = options.open(path)?;
         // `mode` only applies to a new file; an existing one may be readable by others.
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot restrict {} to its owner", path.display()))?;
-        Ok(file)
+        // Restricted before the secret is written to it.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        writeln!(&file, "{text}")
     }
     #[cfg(not(unix))]
-    options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))
+    writeln!(options.open(path)?, "{text}")
 }
 
 /// "Desktop client 2", as the console names a project's second desktop client.

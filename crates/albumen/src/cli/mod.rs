@@ -5,6 +5,7 @@
 mod clients;
 mod consent;
 mod console;
+mod dev;
 mod ops;
 mod projects;
 mod tokens;
@@ -43,7 +44,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server (SQLite and ./albumen-data unless configured otherwise).
-    Serve,
+    Serve {
+        /// Seed a development console (user, project, clients) and print its credentials.
+        #[arg(long)]
+        dev: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Exit 0 if the server at the configured address answers /healthz, 1 otherwise.
@@ -115,7 +120,7 @@ pub fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::Healthcheck { url } => return Ok(ops::healthcheck(&config, url).await),
-        Command::Serve => ops::serve(&config).await,
+        Command::Serve { dev } => ops::serve(&config, dev).await,
         Command::Migrate => ops::migrate(&config).await,
         Command::Config => ops::print_config(&config),
         Command::Users(args) => {

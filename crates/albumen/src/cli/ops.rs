@@ -12,10 +12,14 @@ use crate::config::Config;
 use crate::server::{self, Server};
 use crate::telemetry;
 
-pub async fn serve(config: &Config) -> anyhow::Result<()> {
+pub async fn serve(config: &Config, dev: bool) -> anyhow::Result<()> {
     telemetry::init(&config.log);
     let server = Server::start(config, Arc::new(SystemClock)).await?;
     println!("Albumen is listening on {}", server.public_url);
+    if dev {
+        let seeded = super::dev::seed(&server.state, &config.data_dir).await?;
+        print!("{}", super::dev::describe(&seeded, &server.public_url));
+    }
     tracing::info!(addr = %server.addr, public_url = %server.public_url, "listening");
     server.run_until_signal().await
 }

@@ -216,3 +216,87 @@ async fn healthcheck_exits_zero_for_a_live_server_and_one_otherwise() {
     assert_eq!(dead.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&dead.stderr).starts_with("unhealthy:"));
 }
+
+/// Starts `serve --dev` in `dir`, reads its summary, then stops it.
+async fn serve_dev_once(dir: &Path) -> String {
+    let mut child = albumen(dir)
+        .args([
+            "serve",
+            "--dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            "state",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut summary = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        summary.push_str(&line);
+        if line
+            .trim_start()
+            .starts_with("state/dev/client_secret_tv.json")
+            || line.contains("client_secret_tv.json")
+        {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    summary
+}
+
+#[tokio::test]
+async fn serve_dev_seeds_a_console_once_and_writes_client_secret_files() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let first = serve_dev_once(dir.path()).await;
+    assert!(
+        first.contains("dev@albumen.test / albumen-dev-password"),
+        "{first}"
+    );
+    assert!(first.contains("albumen-dev (number "), "{first}");
+    for kind in ["desktop", "web", "tv"] {
+        let file = dir
+            .path()
+            .join(format!("state/dev/client_secret_{kind}.json"));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let body = json.get("installed").or_else(|| json.get("web")).unwrap();
+        assert!(
+            body["client_secret"]
+                .as_str()
+                .unwrap()
+                .starts_with("GOCSPX-"),
+            "{kind}"
+        );
+        assert!(
+            body["token_uri"].as_str().unwrap().ends_with("/token"),
+            "{kind}"
+        );
+    }
+    let desktop_before =
+        std::fs::read_to_string(dir.path().join("state/dev/client_secret_desktop.json")).unwrap();
+    let second = serve_dev_once(dir.path()).await;
+    let ids = |summary: &str| {
+        summary
+            .lines()
+            .filter(|l| l.contains(".apps.googleusercontent.com"))
+            .map(|l| l.split_whitespace().last().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&first), ids(&second), "the same clients on every start");
+    assert_eq!(ids(&first).len(), 3);
+    let desktop_after =
+        std::fs::read_to_string(dir.path().join("state/dev/client_secret_desktop.json")).unwrap();
+    assert_eq!(
+        desktop_before, desktop_after,
+        "a kept file keeps its secret"
+    );
+}

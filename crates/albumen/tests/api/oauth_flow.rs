@@ -298,3 +298,117 @@ async fn the_device_flow_polls_pending_then_slow_down_then_succeeds() {
         (StatusCode::BAD_REQUEST, Some("expired_token"))
     );
 }
+
+#[tokio::test]
+async fn access_tokens_expire_after_their_hour() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let (verifier, challenge) = pkce_pair();
+    let (code, _) = desktop_code(&app, &seeded, "openid email", &challenge).await;
+    let (_, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let userinfo = |token: String| {
+        let request = app.client.get(app.url("/v1/userinfo")).bearer_auth(token);
+        async move { request.send().await.unwrap().status() }
+    };
+    app.clock.advance(time::Duration::seconds(3598));
+    assert_eq!(userinfo(access.to_owned()).await, StatusCode::OK);
+    app.clock.advance(time::Duration::seconds(2));
+    assert_eq!(userinfo(access.to_owned()).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn include_granted_scopes_merges_earlier_grants_into_the_new_token() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let (_, challenge) = pkce_pair();
+    desktop_code(&app, &seeded, PICKER, &challenge).await;
+    let browser = admin_browser(&app).await;
+    let ask = |include: &'static str| {
+        auth_url(&[
+            ("client_id", &seeded.desktop.client.client_id),
+            ("redirect_uri", "http://127.0.0.1:8765/"),
+            ("response_type", "code"),
+            ("scope", "openid email"),
+            ("include_granted_scopes", include),
+        ])
+    };
+    let narrow = browser.authorize(&ask("false"), "allow").await;
+    let scope = param(&redirect_params(&location(&narrow)), "scope").unwrap();
+    assert!(!scope.contains(PICKER), "{scope}");
+    let merged = browser.authorize(&ask("true"), "allow").await;
+    let scope = param(&redirect_params(&location(&merged)), "scope").unwrap();
+    assert!(
+        scope.contains(PICKER) && scope.contains("userinfo.email"),
+        "{scope}"
+    );
+}
+
+#[tokio::test]
+async fn users_see_the_apps_they_granted_and_can_remove_them() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let (verifier, challenge) = pkce_pair();
+    let (code, _) = desktop_code(&app, &seeded, PICKER, &challenge).await;
+    let (_, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    let browser = admin_browser(&app).await;
+    let (status, page) = browser.page("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&seeded.desktop.client.client_id), "{page}");
+    assert!(
+        page.contains("View the photos and videos you select"),
+        "{page}"
+    );
+    let remove = albumen_testkit::browser::forms(&page)
+        .into_iter()
+        .find(|f| f.action.starts_with("/account/apps/"))
+        .expect("a remove-access form");
+    let removed = browser.submit(&remove, &[]).await;
+    assert!(removed.status().is_redirection(), "{}", removed.status());
+    let access = tokens["access_token"].as_str().unwrap();
+    let after = app
+        .client
+        .get(app.url("/v1/userinfo"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    let (_, page) = browser.page("/account").await;
+    assert!(!page.contains(&seeded.desktop.client.client_id));
+}
+
+#[tokio::test]
+async fn rotated_keys_sign_new_id_tokens_and_old_keys_stay_published() {
+    let app = spawn_app().await;
+    let (_, before) = app.get_json("/oauth2/v3/certs").await;
+    assert_eq!(before["keys"].as_array().unwrap().len(), 1);
+    let old_kid = before["keys"][0]["kid"].as_str().unwrap().to_owned();
+    assert_eq!(old_kid.len(), 40);
+    app.clock.advance(time::Duration::hours(1));
+    let new_kid =
+        albumen_oauth::keys::rotate_signing_key(app.state.store.as_ref(), app.state.clock.as_ref())
+            .await
+            .unwrap();
+    let (_, after) = app.get_json("/oauth2/v3/certs").await;
+    let kids: Vec<&str> = after["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids, vec![new_kid.as_str(), old_kid.as_str()]);
+    let seeded = app.seed().await;
+    let (verifier, challenge) = pkce_pair();
+    let (code, _) = desktop_code(&app, &seeded, "openid", &challenge).await;
+    let (_, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    let header = jsonwebtoken::decode_header(tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(header.kid.as_deref(), Some(new_kid.as_str()));
+    app.clock.advance(time::Duration::days(3));
+    let (_, later) = app.get_json("/oauth2/v3/certs").await;
+    assert_eq!(
+        later["keys"].as_array().unwrap().len(),
+        1,
+        "retired keys leave after two days"
+    );
+}

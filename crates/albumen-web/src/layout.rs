@@ -24,7 +24,7 @@ button.danger{background:#d93025}
 .flash{background:#e6f4ea;border:1px solid #a8dab5;padding:.6rem .8rem;border-radius:6px}
 .warning{background:#fef7e0;border:1px solid #f9d67a;padding:.8rem;border-radius:6px}
 table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:.45rem;border-bottom:1px solid #eaeef2;vertical-align:top}
-code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem;overflow-wrap:anywhere}
 pre{background:#f6f8fa;padding:.8rem;border-radius:6px;overflow:auto}
 ul.scopes{list-style:none;padding:0}ul.scopes li{padding:.5rem 0;border-bottom:1px solid #eaeef2}
 .muted{color:#59636e;font-size:.92rem}

@@ -142,8 +142,10 @@ pub trait GrantRepo: Send + Sync {
     async fn get_grant(&self, id: &str) -> Result<Grant, StoreError>;
     /// Inserts the grant, or replaces the one for the same user and client.
     async fn put_grant(&self, grant: &Grant) -> Result<(), StoreError>;
-    /// Revokes the grant and every token issued under it.
+    /// Revokes the grant, every token issued under it and its unused codes.
     async fn revoke_grant(&self, id: &str, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Deletes a grant with its codes and tokens (a dead grant, before consent starts anew).
+    async fn delete_grant(&self, id: &str) -> Result<(), StoreError>;
     /// Live grants of a user, newest first.
     async fn list_grants_of(&self, user: &UserId) -> Result<Vec<Grant>, StoreError>;
 

@@ -114,12 +114,19 @@ impl Authority {
         let now = self.clock.now();
         let window = self.settings.sign_in_window;
         let email = Email::parse(email).ok();
-        let account_key = format!("account:{}", email.as_ref().map_or("", |e| e.as_str()));
+        // Attempts are counted per account and address together, so a stranger guessing
+        // from elsewhere cannot lock the owner out, and per address, to slow one guesser
+        // spreading over many accounts. Each attempt is counted before the password is
+        // checked, so parallel guesses cannot slip past the limit.
+        let pair_key = format!(
+            "account:{}|{address}",
+            email.as_ref().map_or("", |e| e.as_str())
+        );
         let address_key = format!("address:{address}");
-        if self.store.count_failures(&account_key, now, window).await?
-            >= self.settings.max_failures_per_account
-            || self.store.count_failures(&address_key, now, window).await?
-                >= self.settings.max_failures_per_address
+        let pair_attempts = self.store.record_failure(&pair_key, now, window).await?;
+        let address_attempts = self.store.record_failure(&address_key, now, window).await?;
+        if pair_attempts > self.settings.max_failures_per_account
+            || address_attempts > self.settings.max_failures_per_address
         {
             return Err(SignInError::Throttled);
         }
@@ -133,15 +140,13 @@ impl Authority {
         };
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
         if !password::verify(password, stored).await {
-            self.store.record_failure(&account_key, now, window).await?;
-            self.store.record_failure(&address_key, now, window).await?;
             return Err(SignInError::BadCredentials);
         }
         let user = user.ok_or(SignInError::BadCredentials)?;
         if user.disabled {
             return Err(SignInError::Disabled);
         }
-        self.store.clear_failures(&account_key).await?;
+        self.store.clear_failures(&pair_key).await?;
         Ok(user)
     }
 
@@ -209,7 +214,12 @@ impl Authority {
     pub async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<(), AccountError> {
         self.store.set_user_disabled(id, disabled).await?;
         if disabled {
+            // Signed out everywhere, and every app's access ends with it.
             self.store.delete_sessions_of_user(id).await?;
+            let now = self.clock.now();
+            for grant in self.store.list_grants_of(id).await? {
+                self.store.revoke_grant(&grant.id, now).await?;
+            }
         }
         Ok(())
     }

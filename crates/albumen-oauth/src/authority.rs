@@ -35,7 +35,7 @@ impl Default for AuthoritySettings {
             session_lifetime: Duration::days(14),
             sign_in_window: Duration::minutes(15),
             max_failures_per_account: 5,
-            max_failures_per_address: 20,
+            max_failures_per_address: 100,
         }
     }
 }

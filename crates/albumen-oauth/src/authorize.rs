@@ -136,6 +136,24 @@ pub(crate) fn redirect_with(uri: &str, pairs: &[(&str, &str)], in_fragment: bool
     }
 }
 
+/// Google echoes the short forms the app asked for (`email`, `profile`) before the full
+/// names in the redirect's `scope`.
+fn redirect_scope(requested: Option<&str>, granted: &ScopeSet) -> String {
+    let mut shorts: Vec<&str> = Vec::new();
+    for name in requested.unwrap_or_default().split_whitespace() {
+        if matches!(name, "email" | "profile") && granted.contains(name) && !shorts.contains(&name)
+        {
+            shorts.push(name);
+        }
+    }
+    let full = granted.to_granted_string();
+    if shorts.is_empty() {
+        full
+    } else {
+        format!("{} {full}", shorts.join(" "))
+    }
+}
+
 impl AuthorizeRequest {
     /// A redirect carrying an error (with `state`), for the errors Google sends back.
     pub fn error_redirect(&self, code: OAuthCode) -> String {
@@ -392,8 +410,8 @@ impl Authority {
             return Ok(true);
         };
         let granted = ScopeSet::parse(&grant.scopes).unwrap_or_else(|_| ScopeSet::empty());
-        // A refresh token is only issued when consent is shown, so an offline request that
-        // has none yet must see the page again.
+        // As at Google, a returning user is not asked again even for `access_type=offline`;
+        // such a flow gets no new refresh token (apps ask with `prompt=consent` for one).
         Ok(!request.scopes.is_subset(&granted))
     }
 
@@ -411,44 +429,23 @@ impl Authority {
         if granted_now.is_empty() {
             return Ok(request.error_redirect(OAuthCode::AccessDenied));
         }
-        let existing = self.live_grant(user, &request.client.client_id).await?;
-        let previously = existing
-            .as_ref()
-            .and_then(|g| ScopeSet::parse(&g.scopes).ok())
-            .unwrap_or_else(ScopeSet::empty);
-        let all_granted = previously.union(&granted_now);
-        let testing = request.screen.publishing_status == PublishingStatus::Testing
-            && request.screen.user_type == UserType::External;
-        let consented_at = match &existing {
-            Some(grant) if !consent_shown => grant.consented_at,
-            _ => now,
-        };
-        let grant = Grant {
-            id: existing
-                .as_ref()
-                .map_or_else(|| secrets::new_opaque(24), |g| g.id.clone()),
-            user_id: user.id.clone(),
-            client_id: request.client.client_id.clone(),
-            project_id: request.project.id.clone(),
-            scopes: all_granted.to_granted_string(),
-            consented_at,
-            // Testing-mode grants end 7 days after consent, except sign-in-only ones.
-            expires_at: (testing && !all_granted.is_identity_only())
-                .then(|| consented_at + self.settings.testing_grant_lifetime),
-            revoked_at: None,
-        };
-        self.store.put_grant(&grant).await?;
-        let grant = self
-            .store
-            .find_grant(&user.id, &grant.client_id)
-            .await?
-            .unwrap_or(grant);
+        let (grant, all_granted) = self
+            .record_consent(
+                user,
+                &request.client.client_id,
+                &request.project.id,
+                &granted_now,
+                consent_shown,
+                crate::consent::is_testing(&request.screen),
+            )
+            .await?;
         let token_scopes = if request.include_granted_scopes {
             all_granted
         } else {
             granted_now
         };
         let scope_text = token_scopes.to_granted_string();
+        let echoed_scope = redirect_scope(request.params.scope.as_deref(), &token_scopes);
         let prompt_value = if consent_shown { "consent" } else { "none" };
         let state = request.params.state.as_deref();
         match request.response_type {
@@ -482,7 +479,7 @@ impl Authority {
                 pairs.extend([
                     ("iss", self.issuer.as_str()),
                     ("code", code.as_str()),
-                    ("scope", scope_text.as_str()),
+                    ("scope", echoed_scope.as_str()),
                     ("authuser", "0"),
                     ("prompt", prompt_value),
                 ]);
@@ -512,7 +509,7 @@ impl Authority {
                     ("access_token", issued.access_token.as_str()),
                     ("token_type", "Bearer"),
                     ("expires_in", expires_in.as_str()),
-                    ("scope", scope_text.as_str()),
+                    ("scope", echoed_scope.as_str()),
                     ("authuser", "0"),
                     ("prompt", prompt_value),
                 ]);

@@ -4,8 +4,8 @@
 
 use albumen_core::StoreError;
 use albumen_core::client::{ClientType, OAuthClient};
-use albumen_core::consent::{ConsentScreen, PublishingStatus, UserType};
-use albumen_core::grant::{DeviceAuthorization, DeviceStatus, Grant};
+use albumen_core::consent::ConsentScreen;
+use albumen_core::grant::{DeviceAuthorization, DeviceStatus};
 use albumen_core::project::Project;
 use albumen_core::user::User;
 use serde::Serialize;
@@ -56,6 +56,16 @@ pub fn normalize_user_code(raw: &str) -> String {
     match (letters.get(..4), letters.get(4..)) {
         (Some(head), Some(tail)) if !tail.is_empty() => format!("{head}-{tail}"),
         _ => letters,
+    }
+}
+
+/// A second answer to the same code (a double click, say) is the user's mistake, not ours.
+fn already_decided(err: StoreError) -> OAuthError {
+    match err {
+        StoreError::Conflict { .. } => {
+            OAuthError::invalid_request("That code has already been used.")
+        }
+        other => other.into(),
     }
 }
 
@@ -166,46 +176,29 @@ impl Authority {
         approve: bool,
     ) -> Result<(), OAuthError> {
         if !approve {
-            self.store
+            return self
+                .store
                 .decide_device(&pending.device.device_digest, None)
-                .await?;
-            return Ok(());
+                .await
+                .map_err(already_decided);
         }
-        let now = self.clock.now();
-        let existing = self.live_grant(user, &pending.client.client_id).await?;
-        let previously = existing
-            .as_ref()
-            .and_then(|g| ScopeSet::parse(&g.scopes).ok())
-            .unwrap_or_else(ScopeSet::empty);
-        let all = previously.union(&pending.scopes);
-        let testing = pending.screen.publishing_status == PublishingStatus::Testing
-            && pending.screen.user_type == UserType::External;
-        let grant = Grant {
-            id: existing
-                .as_ref()
-                .map_or_else(|| secrets::new_opaque(24), |g| g.id.clone()),
-            user_id: user.id.clone(),
-            client_id: pending.client.client_id.clone(),
-            project_id: pending.project.id.clone(),
-            scopes: all.to_granted_string(),
-            consented_at: now,
-            expires_at: (testing && !all.is_identity_only())
-                .then(|| now + self.settings.testing_grant_lifetime),
-            revoked_at: None,
-        };
-        self.store.put_grant(&grant).await?;
-        let grant = self
-            .store
-            .find_grant(&user.id, &grant.client_id)
-            .await?
-            .unwrap_or(grant);
+        let (grant, _) = self
+            .record_consent(
+                user,
+                &pending.client.client_id,
+                &pending.project.id,
+                &pending.scopes,
+                true,
+                crate::consent::is_testing(&pending.screen),
+            )
+            .await?;
         self.store
             .decide_device(
                 &pending.device.device_digest,
                 Some((&user.id, grant.id.as_str())),
             )
-            .await?;
-        Ok(())
+            .await
+            .map_err(already_decided)
     }
 
     pub(crate) async fn exchange_device_code(

@@ -42,6 +42,17 @@ pub struct ServiceDisabled {
     pub project_number: i64,
 }
 
+/// `name`, and Google's `given_name` / `family_name` split of it (first word, the rest).
+pub(crate) fn insert_names(map: &mut serde_json::Map<String, Value>, user: &User) {
+    let name = user.display_name.as_str();
+    map.insert("name".into(), json!(name));
+    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    map.insert("given_name".into(), json!(given));
+    if !family.trim().is_empty() {
+        map.insert("family_name".into(), json!(family.trim()));
+    }
+}
+
 /// An app the user has granted access to.
 #[derive(Debug, Clone)]
 pub struct GrantedApp {
@@ -147,7 +158,7 @@ impl Authority {
         let mut info = json!({ "sub": user.id.as_str() });
         if let Some(map) = info.as_object_mut() {
             if context.scopes.contains("profile") {
-                map.insert("name".into(), json!(user.display_name.as_str()));
+                insert_names(map, user);
             }
             if context.scopes.contains("email") {
                 map.insert("email".into(), json!(user.email.as_str()));
@@ -167,7 +178,7 @@ impl Authority {
                 map.insert("verified_email".into(), json!(true));
             }
             if context.scopes.contains("profile") {
-                map.insert("name".into(), json!(user.display_name.as_str()));
+                insert_names(map, user);
             }
         }
         info

@@ -7,6 +7,7 @@
 pub mod accounts;
 mod authority;
 pub mod authorize;
+mod consent;
 pub mod console;
 pub mod device;
 pub mod error;

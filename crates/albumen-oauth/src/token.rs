@@ -177,6 +177,12 @@ impl Authority {
                 "Bad Request",
             ));
         }
+        if stored.code_challenge.is_none() && non_empty(&params.code_verifier).is_some() {
+            // A verifier for a request that sent no challenge: refuse rather than ignore.
+            return Err(OAuthError::invalid_request(
+                "code_verifier or verifier is not needed.",
+            ));
+        }
         if let Some(challenge) = &stored.code_challenge {
             let verifier = non_empty(&params.code_verifier)
                 .ok_or_else(|| OAuthError::invalid_grant("Missing code verifier."))?;
@@ -274,6 +280,16 @@ impl Authority {
         nonce: Option<&str>,
     ) -> Result<Issued, OAuthError> {
         let now = self.clock.now();
+        // A disabled (or deleted) user's grants mint nothing, ID tokens least of all.
+        let user = match self.store.get_user(&grant.user_id).await {
+            Ok(user) if !user.disabled => user,
+            Ok(_) | Err(StoreError::NotFound) => {
+                return Err(OAuthError::invalid_grant(
+                    "Token has been expired or revoked.",
+                ));
+            }
+            Err(other) => return Err(other.into()),
+        };
         let access_token = secrets::new_access_token();
         let scope_text = scopes.to_granted_string();
         let template = IssuedToken {
@@ -313,7 +329,6 @@ impl Authority {
             })
             .await?;
         let id_token = if scopes.contains("openid") {
-            let user = self.store.get_user(&grant.user_id).await?;
             let mut claims = json!({
                 "iss": self.issuer,
                 "azp": grant.client_id,
@@ -329,7 +344,7 @@ impl Authority {
                     map.insert("email_verified".into(), json!(true));
                 }
                 if scopes.contains("profile") {
-                    map.insert("name".into(), json!(user.display_name.as_str()));
+                    crate::introspect::insert_names(map, &user);
                 }
                 if let Some(nonce) = nonce {
                     map.insert("nonce".into(), json!(nonce));
@@ -382,34 +397,17 @@ impl Authority {
                 "Invalid device scope.",
             ));
         }
-        let now = self.clock.now();
-        let existing = self
-            .store
-            .find_grant(&user.id, client_id)
-            .await?
-            .filter(|g| g.is_live(now));
-        let previously = existing
-            .as_ref()
-            .and_then(|g| ScopeSet::parse(&g.scopes).ok())
-            .unwrap_or_else(ScopeSet::empty);
-        let grant = Grant {
-            id: existing
-                .as_ref()
-                .map_or_else(|| secrets::new_opaque(24), |g| g.id.clone()),
-            user_id: user.id.clone(),
-            client_id: client.client_id.clone(),
-            project_id: client.project_id.clone(),
-            scopes: previously.union(scopes).to_granted_string(),
-            consented_at: now,
-            expires_at: existing.and_then(|g| g.expires_at),
-            revoked_at: None,
-        };
-        self.store.put_grant(&grant).await?;
-        let grant = self
-            .store
-            .find_grant(&user.id, client_id)
-            .await?
-            .unwrap_or(grant);
+        let screen = self.consent_screen(&client.project_id).await?;
+        let (grant, _) = self
+            .record_consent(
+                user,
+                &client.client_id,
+                &client.project_id,
+                scopes,
+                true,
+                crate::consent::is_testing(&screen),
+            )
+            .await?;
         Ok(self
             .issue_tokens(&grant, scopes, true, None, None, None)
             .await?

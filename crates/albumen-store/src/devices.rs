@@ -94,6 +94,11 @@ impl GrantRepo for SqlStore {
         self.revoke_grant_rows(id, at).await
     }
 
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn delete_grant(&self, id: &str) -> Result<(), StoreError> {
+        self.delete_grant_row(id).await
+    }
+
     #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn list_grants_of(&self, user: &UserId) -> Result<Vec<Grant>, StoreError> {
         self.list_grant_rows_of(user).await

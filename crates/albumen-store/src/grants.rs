@@ -195,6 +195,13 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(classify)?;
+            // A code not yet exchanged must not outlive its grant.
+            sqlx::query("UPDATE auth_codes SET used_at = $2 WHERE grant_id = $1 AND used_at IS NULL")
+                .bind(id)
+                .bind(to_micros(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
             tx.commit().await.map_err(classify)?;
             if affected == 0 {
                 // Either no such grant or already revoked: tell them apart.
@@ -203,6 +210,19 @@ impl SqlStore {
                 Ok(())
             }
         })
+    }
+
+    pub(crate) async fn delete_grant_row(&self, id: &str) -> Result<(), StoreError> {
+        let affected = on_pool!(&self.pool, p => sqlx::query("DELETE FROM grants WHERE id = $1")
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(classify))?;
+        if affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     pub(crate) async fn list_grant_rows_of(&self, user: &UserId) -> Result<Vec<Grant>, StoreError> {

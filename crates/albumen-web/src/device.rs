@@ -177,6 +177,10 @@ async fn post_decide(
             };
             page(&signed_in, StatusCode::OK, inner)
         }
+        Err(err) if err.status < 500 => {
+            let inner = code_form(&token, &code, Some(&err.description));
+            page(&signed_in, StatusCode::BAD_REQUEST, inner)
+        }
         Err(err) => {
             tracing::error!(error = %err, "device decision failed");
             internal_error_page()

@@ -108,11 +108,26 @@ pub fn sign_in_redirect(continue_to: &str) -> Redirect {
 
 /// Only same-site paths are followed after sign-in (no open redirects).
 pub fn safe_continue(target: Option<&str>) -> String {
-    match target {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
+    let Some(path) = target else {
+        return "/".to_owned();
+    };
+    // Browsers drop tabs and newlines inside URLs, so `/\t/evil.example` would become
+    // `//evil.example`: refuse any control character or space, then check what a URL parser
+    // makes of the path against a fixed origin.
+    let plain = path.chars().all(|c| !c.is_control() && !c.is_whitespace());
+    let base = url::Url::parse("http://albumen.invalid/").ok();
+    let stays_home = base
+        .and_then(|base| base.join(path).ok())
+        .is_some_and(|joined| joined.host_str() == Some("albumen.invalid"));
+    if plain
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && stays_home
+    {
+        path.to_owned()
+    } else {
+        "/".to_owned()
     }
 }
 
@@ -142,5 +157,8 @@ mod tests {
         assert_eq!(safe_continue(Some("https://evil.example.com/")), "/");
         assert_eq!(safe_continue(Some("/\\evil.example.com")), "/");
         assert_eq!(safe_continue(None), "/");
+        assert_eq!(safe_continue(Some("/\t/evil.example.com")), "/");
+        assert_eq!(safe_continue(Some("/\n")), "/");
+        assert_eq!(safe_continue(Some("/ /evil.example.com")), "/");
     }
 }

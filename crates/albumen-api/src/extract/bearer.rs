@@ -24,12 +24,29 @@ const UNAUTHENTICATED_MESSAGE: &str = "Request had invalid authentication creden
      Expected OAuth 2 access token, login cookie or other valid authentication credential. \
      See https://developers.google.com/identity/sign-in/web/devconsole-project.";
 
-/// Google's 401 for a missing, invalid, expired or revoked token.
+const MISSING_MESSAGE: &str = "Request is missing required authentication credential. \
+     Expected OAuth 2 access token, login cookie or other valid authentication credential. \
+     See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+
+/// Google's 401 for an invalid, expired or revoked token.
 pub fn unauthenticated(public_url: &str) -> Response {
-    let mut response = ApiError::new(Code::Unauthenticated, UNAUTHENTICATED_MESSAGE)
+    challenge(
+        public_url,
+        UNAUTHENTICATED_MESSAGE,
+        "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+    )
+}
+
+/// Google's 401 when no token was sent at all.
+pub fn credentials_missing(public_url: &str) -> Response {
+    challenge(public_url, MISSING_MESSAGE, "CREDENTIALS_MISSING")
+}
+
+fn challenge(public_url: &str, message: &str, reason: &str) -> Response {
+    let mut response = ApiError::new(Code::Unauthenticated, message)
         .with_detail(json!({
             "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-            "reason": "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+            "reason": reason,
             "domain": "googleapis.com",
         }))
         .into_response();
@@ -100,7 +117,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Some(token) = form_bearer_token(&parts.headers, parts.uri.query()) else {
-            return Err(unauthenticated(&state.public_url));
+            return Err(credentials_missing(&state.public_url));
         };
         match state.authority.authenticate_bearer(&token).await {
             Ok(context) => Ok(Caller(context)),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::error::OAuthErrorResponse;
 use super::form::{bearer_token, parse_body};
 use crate::error::ApiError;
-use crate::extract::bearer::unauthenticated;
+use crate::extract::bearer::{credentials_missing, unauthenticated};
 use crate::state::AppState;
 use crate::wire::json_response;
 
@@ -92,6 +92,7 @@ pub(crate) async fn get_userinfo_v1(
     match authenticate(&state, &headers, query.as_deref()).await {
         Ok(context) => json_response(StatusCode::OK, &state.authority.userinfo_v1(&context)),
         Err(Err(BearerError::Store(err))) => ApiError::from(err).into_response(),
-        Err(_) => unauthenticated(&state.public_url),
+        Err(Ok(())) => credentials_missing(&state.public_url),
+        Err(Err(BearerError::Invalid)) => unauthenticated(&state.public_url),
     }
 }

@@ -756,3 +756,177 @@ async fn the_database_holds_no_secret_token_or_password_in_clear() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_disabled_users_grants_end_and_refresh_fails() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let authority = &app.state.authority;
+    let (code, verifier) = code_and_verifier(&app, &seeded).await;
+    let (_, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    authority
+        .set_user_disabled(&seeded.admin.id, true)
+        .await
+        .unwrap();
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    assert_eq!(
+        refresh_grant(
+            &app,
+            refresh,
+            &seeded.desktop.client.client_id,
+            &seeded.desktop.secret
+        )
+        .await,
+        (
+            StatusCode::BAD_REQUEST,
+            oauth_error("invalid_grant", "Token has been expired or revoked.")
+        )
+    );
+    authority
+        .set_user_disabled(&seeded.admin.id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        refresh_grant(
+            &app,
+            refresh,
+            &seeded.desktop.client.client_id,
+            &seeded.desktop.secret
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST,
+        "re-enabling the account does not bring the old grant back"
+    );
+}
+
+#[tokio::test]
+async fn a_verifier_without_a_challenge_is_refused() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let browser = admin_browser(&app).await;
+    let url = auth_url(&[
+        ("client_id", &seeded.desktop.client.client_id),
+        ("redirect_uri", "http://127.0.0.1:8765/"),
+        ("response_type", "code"),
+        ("scope", PICKER),
+    ]);
+    let response = browser.authorize(&url, "allow").await;
+    let code = param(&redirect_params(&location(&response)), "code").unwrap();
+    assert_eq!(
+        exchange(&app, &seeded, &code, &"v".repeat(43)).await,
+        (
+            StatusCode::BAD_REQUEST,
+            oauth_error(
+                "invalid_request",
+                "code_verifier or verifier is not needed."
+            )
+        )
+    );
+}
+
+#[tokio::test]
+async fn consenting_again_after_a_grant_expired_does_not_revive_its_tokens() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let (code, verifier) = code_and_verifier(&app, &seeded).await;
+    let (_, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    let old_refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    app.clock.advance(time::Duration::days(8));
+    let (code, verifier) = code_and_verifier(&app, &seeded).await;
+    let (status, _) = exchange(&app, &seeded, &code, &verifier).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        refresh_grant(
+            &app,
+            &old_refresh,
+            &seeded.desktop.client.client_id,
+            &seeded.desktop.secret
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_cannot_outrun_the_throttle() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let attempts = futures::future::join_all((0..10).map(|_| {
+        app.client
+            .get(app.url("/console/api/v1/projects"))
+            .basic_auth(ADMIN_EMAIL, Some("wrong password!"))
+            .send()
+    }))
+    .await;
+    let statuses: Vec<u16> = attempts
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_second_answer_on_the_device_page_is_not_a_server_error() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let started: Value = app
+        .client
+        .post(app.url("/device/code"))
+        .form(&[
+            ("client_id", seeded.tv.client.client_id.as_str()),
+            ("scope", "email"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user_code = started["user_code"].as_str().unwrap();
+    let browser = admin_browser(&app).await;
+    let (_, html) = browser.page("/device").await;
+    let entered = browser
+        .submit(
+            &form_posting_to(&html, "/device"),
+            &[("user_code", user_code)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let decide = form_posting_to(&entered, "/device/decide");
+    let answers = futures::future::join_all(
+        (0..4).map(|_| browser.submit(&decide, &[("decision", "allow")])),
+    )
+    .await;
+    for answer in answers {
+        assert!(answer.status().as_u16() < 500, "{}", answer.status());
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_token_request_gets_an_oauth_error() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 17 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+}

@@ -17,7 +17,13 @@ fn a_camera_jpeg_reports_every_exif_fact_with_orientation_applied() {
     assert_eq!(found.media_type, MediaType::Jpeg);
     // Stored 40×30; orientation 6 turns it on its side. The stale PixelXDimension (9999) in
     // the EXIF block is ignored.
-    assert_eq!(found.dimensions, Some(Dimensions { width: 30, height: 40 }));
+    assert_eq!(
+        found.dimensions,
+        Some(Dimensions {
+            width: 30,
+            height: 40
+        })
+    );
     assert_eq!(
         found.capture_time,
         Some(CaptureTime {
@@ -42,8 +48,14 @@ fn a_camera_jpeg_reports_every_exif_fact_with_orientation_applied() {
     assert_eq!(photo.exposure_time_s, Some(0.008));
 
     let location = found.location.unwrap();
-    assert!((location.latitude - -22.908_333).abs() < 1e-6, "{location:?}");
-    assert!((location.longitude - -43.179_167).abs() < 1e-6, "{location:?}");
+    assert!(
+        (location.latitude - -22.908_333).abs() < 1e-6,
+        "{location:?}"
+    );
+    assert!(
+        (location.longitude - -43.179_167).abs() < 1e-6,
+        "{location:?}"
+    );
 }
 
 fn tiff_with(ifd0: Ifd, exif: Ifd) -> Vec<u8> {
@@ -57,12 +69,24 @@ fn orientations_one_to_four_keep_width_and_height() {
     for orientation in 1..=4 {
         let tiff = tiff_with(vec![(0x0112, V::Short(orientation))], vec![]);
         let found = probe(&jpeg_with(&tiff), &Limits::default()).unwrap();
-        assert_eq!(found.dimensions, Some(Dimensions { width: 40, height: 30 }));
+        assert_eq!(
+            found.dimensions,
+            Some(Dimensions {
+                width: 40,
+                height: 30
+            })
+        );
     }
     for orientation in 5..=8 {
         let tiff = tiff_with(vec![(0x0112, V::Short(orientation))], vec![]);
         let found = probe(&jpeg_with(&tiff), &Limits::default()).unwrap();
-        assert_eq!(found.dimensions, Some(Dimensions { width: 30, height: 40 }));
+        assert_eq!(
+            found.dimensions,
+            Some(Dimensions {
+                width: 30,
+                height: 40
+            })
+        );
     }
 }
 
@@ -70,7 +94,13 @@ fn orientations_one_to_four_keep_width_and_height() {
 fn an_out_of_range_orientation_is_ignored() {
     let tiff = tiff_with(vec![(0x0112, V::Short(9))], vec![]);
     let found = probe(&jpeg_with(&tiff), &Limits::default()).unwrap();
-    assert_eq!(found.dimensions, Some(Dimensions { width: 40, height: 30 }));
+    assert_eq!(
+        found.dimensions,
+        Some(Dimensions {
+            width: 40,
+            height: 30
+        })
+    );
     let Details::Photo(photo) = found.details else {
         panic!("a JPEG is a photo");
     };
@@ -108,7 +138,12 @@ fn capture_time_falls_back_from_original_to_digitized_to_datetime() {
 
 #[test]
 fn blank_and_impossible_dates_are_no_capture_time() {
-    for stamp in ["0000:00:00 00:00:00", "    :  :     :  :  ", "2024:13:01 00:00:00", "2024:02:30 10:00:00"] {
+    for stamp in [
+        "0000:00:00 00:00:00",
+        "    :  :     :  :  ",
+        "2024:13:01 00:00:00",
+        "2024:02:30 10:00:00",
+    ] {
         let tiff = tiff_with(vec![], vec![(0x9003, V::Ascii(stamp))]);
         let found = probe(&jpeg_with(&tiff), &Limits::default()).unwrap();
         assert_eq!(found.capture_time, None, "{stamp}");
@@ -172,12 +207,24 @@ fn a_corrupt_exif_block_costs_the_facts_not_the_photo() {
     let mut tiff = samples::camera_exif();
     tiff.truncate(30);
     let found = probe(&jpeg_with(&tiff), &Limits::default()).unwrap();
-    assert_eq!(found.dimensions, Some(Dimensions { width: 40, height: 30 }));
+    assert_eq!(
+        found.dimensions,
+        Some(Dimensions {
+            width: 40,
+            height: 30
+        })
+    );
     assert_eq!(found.capture_time, None);
 
     let undefined = tiff_with(vec![(0x0112, V::Undefined(vec![6; 9]))], vec![]);
     let found = probe(&jpeg_with(&undefined), &Limits::default()).unwrap();
-    assert_eq!(found.dimensions, Some(Dimensions { width: 40, height: 30 }));
+    assert_eq!(
+        found.dimensions,
+        Some(Dimensions {
+            width: 40,
+            height: 30
+        })
+    );
 }
 
 #[test]
@@ -189,5 +236,11 @@ fn heif_ignores_the_exif_orientation_because_irot_already_applies() {
         panic!("a HEIC is a photo");
     };
     assert_eq!(photo.orientation, 1);
-    assert_eq!(found.dimensions, Some(Dimensions { width: 4032, height: 3024 }));
+    assert_eq!(
+        found.dimensions,
+        Some(Dimensions {
+            width: 4032,
+            height: 3024
+        })
+    );
 }

@@ -1,6 +1,8 @@
 //! Photo dimensions from headers, for every format with an encoder or a hand-built header.
 
-use albumen_media::{Details, Dimensions, Limit, Limits, MediaType, ProbeError, probe, probe_reader};
+use albumen_media::{
+    Details, Dimensions, Limit, Limits, MediaType, ProbeError, probe, probe_reader,
+};
 use image::ImageFormat;
 
 use crate::samples;
@@ -29,7 +31,11 @@ fn encoded_images_report_their_header_dimensions() {
 
 #[test]
 fn a_photo_without_exif_has_no_facts_but_its_size() {
-    let found = probe(&samples::encoded(ImageFormat::Png, 5, 4), &Limits::default()).unwrap();
+    let found = probe(
+        &samples::encoded(ImageFormat::Png, 5, 4),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(found.capture_time, None);
     assert_eq!(found.camera_make, None);
     assert_eq!(found.location, None);
@@ -64,16 +70,38 @@ fn avif_and_generic_heif_dimensions_come_from_ispe() {
 #[test]
 fn a_heif_without_ispe_is_corrupt() {
     let mut no_ispe = samples::ftyp(b"heic", &[b"mif1", b"heic"]);
-    no_ispe.extend_from_slice(&samples::full(b"meta", 0, &samples::bx(b"iprp", &samples::bx(b"ipco", &[]))));
+    no_ispe.extend_from_slice(&samples::full(
+        b"meta",
+        0,
+        &samples::bx(b"iprp", &samples::bx(b"ipco", &[])),
+    ));
     let err = probe(&no_ispe, &Limits::default()).unwrap_err();
-    assert!(matches!(err, ProbeError::Corrupt { media_type: MediaType::Heic, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ProbeError::Corrupt {
+                media_type: MediaType::Heic,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn a_truncated_header_is_corrupt_not_unsupported() {
     let png = samples::encoded(ImageFormat::Png, 9, 9);
     let err = probe(&png[..20], &Limits::default()).unwrap_err();
-    assert!(matches!(err, ProbeError::Corrupt { media_type: MediaType::Png, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ProbeError::Corrupt {
+                media_type: MediaType::Png,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.code(), "corrupt_media");
     assert!(err.is_bad_media());
 }
@@ -104,7 +132,11 @@ fn images_past_the_size_limits_are_too_large() {
     };
     assert!(matches!(
         probe(&png, &narrow),
-        Err(ProbeError::TooLarge { what: Limit::Width, actual: 300, limit: 299 })
+        Err(ProbeError::TooLarge {
+            what: Limit::Width,
+            actual: 300,
+            limit: 299
+        })
     ));
     let short = Limits {
         max_height: 199,
@@ -112,7 +144,10 @@ fn images_past_the_size_limits_are_too_large() {
     };
     assert!(matches!(
         probe(&png, &short),
-        Err(ProbeError::TooLarge { what: Limit::Height, .. })
+        Err(ProbeError::TooLarge {
+            what: Limit::Height,
+            ..
+        })
     ));
     let small_area = Limits {
         max_pixels: 59_999,
@@ -120,14 +155,24 @@ fn images_past_the_size_limits_are_too_large() {
     };
     assert!(matches!(
         probe(&png, &small_area),
-        Err(ProbeError::TooLarge { what: Limit::PixelArea, actual: 60_000, .. })
+        Err(ProbeError::TooLarge {
+            what: Limit::PixelArea,
+            actual: 60_000,
+            ..
+        })
     ));
     let few_bytes = Limits {
         max_bytes: 10,
         ..Limits::default()
     };
     let err = probe(&png, &few_bytes).unwrap_err();
-    assert!(matches!(err, ProbeError::TooLarge { what: Limit::Bytes, .. }));
+    assert!(matches!(
+        err,
+        ProbeError::TooLarge {
+            what: Limit::Bytes,
+            ..
+        }
+    ));
     assert_eq!(err.code(), "media_too_large");
 }
 
@@ -140,7 +185,10 @@ fn a_header_claiming_a_gigapixel_is_refused_before_any_decoding() {
     png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
     assert!(matches!(
         probe(&png, &Limits::default()),
-        Err(ProbeError::TooLarge { what: Limit::Width, .. })
+        Err(ProbeError::TooLarge {
+            what: Limit::Width,
+            ..
+        })
     ));
 }
 
@@ -153,7 +201,13 @@ fn probing_through_a_reader_matches_probing_bytes() {
     let limits = Limits::default();
     let from_reader = probe_reader(std::io::Cursor::new(&jpeg), &limits).unwrap();
     assert_eq!(from_reader, probe(&jpeg, &limits).unwrap());
-    assert_eq!(from_reader.dimensions, Some(Dimensions { width: 30, height: 40 }));
+    assert_eq!(
+        from_reader.dimensions,
+        Some(Dimensions {
+            width: 30,
+            height: 40
+        })
+    );
 }
 
 #[test]

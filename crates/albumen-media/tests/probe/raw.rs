@@ -55,7 +55,9 @@ fn a_nikon_tiff_with_sensor_data_in_a_sub_ifd_is_refused_as_nef() {
     assert_eq!(refused_as(&nef), MediaType::Nef);
     assert!(matches!(
         probe_reader(std::io::Cursor::new(&nef), &Limits::default()),
-        Err(ProbeError::RawNotSupported { media_type: MediaType::Nef })
+        Err(ProbeError::RawNotSupported {
+            media_type: MediaType::Nef
+        })
     ));
 }
 

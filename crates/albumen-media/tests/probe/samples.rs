@@ -190,7 +190,13 @@ fn cat(parts: &[Vec<u8>]) -> Vec<u8> {
 
 /// A HEIF still: `ispe` width×height and, when given, an `irot` rotation (units of 90°
 /// anticlockwise).
-pub fn heif(major: &[u8; 4], compatible: &[&[u8; 4]], width: u32, height: u32, irot: Option<u8>) -> Vec<u8> {
+pub fn heif(
+    major: &[u8; 4],
+    compatible: &[&[u8; 4]],
+    width: u32,
+    height: u32,
+    irot: Option<u8>,
+) -> Vec<u8> {
     let mut ispe = width.to_be_bytes().to_vec();
     ispe.extend_from_slice(&height.to_be_bytes());
     let mut ipco = full(b"ispe", 0, &ispe);
@@ -199,7 +205,11 @@ pub fn heif(major: &[u8; 4], compatible: &[&[u8; 4]], width: u32, height: u32, i
     }
     let ipma = full(b"ipma", 0, &[0, 0, 0, 1, 0, 1, 1, 0x81]);
     let iprp = bx(b"iprp", &cat(&[bx(b"ipco", &ipco), ipma]));
-    let hdlr = full(b"hdlr", 0, &cat(&[vec![0; 4], b"pict".to_vec(), vec![0; 13]]));
+    let hdlr = full(
+        b"hdlr",
+        0,
+        &cat(&[vec![0; 4], b"pict".to_vec(), vec![0; 13]]),
+    );
     let pitm = full(b"pitm", 0, &[0, 1]);
     let meta = full(b"meta", 0, &cat(&[hdlr, pitm, iprp]));
     cat(&[ftyp(major, compatible), meta, bx(b"mdat", &[0; 16])])
@@ -269,14 +279,22 @@ pub fn movie(m: &Movie) -> Vec<u8> {
         mdhd.extend_from_slice(&v.to_be_bytes());
     }
     mdhd.extend_from_slice(&[0x55, 0xC4, 0, 0]);
-    let hdlr = full(b"hdlr", 0, &cat(&[vec![0; 4], m.handler.to_vec(), vec![0; 13]]));
+    let hdlr = full(
+        b"hdlr",
+        0,
+        &cat(&[vec![0; 4], m.handler.to_vec(), vec![0; 13]]),
+    );
     let mut entry = vec![0; 6];
     entry.extend_from_slice(&1u16.to_be_bytes());
     entry.extend_from_slice(&[0; 16]);
     entry.extend_from_slice(&(m.width as u16).to_be_bytes());
     entry.extend_from_slice(&(m.height as u16).to_be_bytes());
     entry.extend_from_slice(&[0; 50]);
-    let stsd = full(b"stsd", 0, &cat(&[1u32.to_be_bytes().to_vec(), bx(b"avc1", &entry)]));
+    let stsd = full(
+        b"stsd",
+        0,
+        &cat(&[1u32.to_be_bytes().to_vec(), bx(b"avc1", &entry)]),
+    );
     let mut stts = (m.stts.len() as u32).to_be_bytes().to_vec();
     for (count, delta) in &m.stts {
         stts.extend_from_slice(&count.to_be_bytes());
@@ -318,14 +336,23 @@ fn quicktime_meta(keys: &[(&str, &str)]) -> Vec<u8> {
         let item = bx(b"data", &data);
         ilst.extend_from_slice(&bx(&(index as u32 + 1).to_be_bytes(), &item));
     }
-    let hdlr = full(b"hdlr", 0, &cat(&[vec![0; 4], b"mdta".to_vec(), vec![0; 13]]));
-    bx(b"meta", &cat(&[hdlr, full(b"keys", 0, &keys_body), bx(b"ilst", &ilst)]))
+    let hdlr = full(
+        b"hdlr",
+        0,
+        &cat(&[vec![0; 4], b"mdta".to_vec(), vec![0; 13]]),
+    );
+    bx(
+        b"meta",
+        &cat(&[hdlr, full(b"keys", 0, &keys_body), bx(b"ilst", &ilst)]),
+    )
 }
 
 /// An AVI whose main header says `frames` frames of `micros` µs at width×height.
 pub fn avi(micros: u32, frames: u32, width: u32, height: u32) -> Vec<u8> {
     let mut avih = Vec::new();
-    for v in [micros, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0] {
+    for v in [
+        micros, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0,
+    ] {
         avih.extend_from_slice(&v.to_le_bytes());
     }
     let mut hdrl = b"hdrlavih".to_vec();
@@ -376,7 +403,10 @@ pub fn matroska(doc_type: &str, duration_ms: f64) -> Vec<u8> {
             el(&[0x4D, 0x80], b"albumen-test"),
         ]),
     );
-    let video = el(&[0xE0], &cat(&[el(&[0xB0], &[0x02, 0x80]), el(&[0xBA], &[0x01, 0xE0])]));
+    let video = el(
+        &[0xE0],
+        &cat(&[el(&[0xB0], &[0x02, 0x80]), el(&[0xBA], &[0x01, 0xE0])]),
+    );
     let track = el(
         &[0xAE],
         &cat(&[
@@ -414,7 +444,10 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("tiff", encoded(ImageFormat::Tiff, 10, 6)),
         ("webp", encoded(ImageFormat::WebP, 21, 13)),
         ("ico", ico()),
-        ("heic", heif(b"heic", &[b"mif1", b"heic"], 4032, 3024, Some(1))),
+        (
+            "heic",
+            heif(b"heic", &[b"mif1", b"heic"], 4032, 3024, Some(1)),
+        ),
         ("avif", heif(b"avif", &[b"mif1", b"avif"], 640, 480, None)),
         ("mp4", movie(&Movie::default())),
         (

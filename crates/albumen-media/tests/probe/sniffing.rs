@@ -40,7 +40,12 @@ fn ftyp_brands_tell_heif_avif_mp4_mov_3gp_and_cr3_apart() {
     ];
     for (major, compatible, expected) in cases {
         let head = ftyp(major, compatible);
-        assert_eq!(sniff(&head), Some(expected), "{}", String::from_utf8_lossy(major));
+        assert_eq!(
+            sniff(&head),
+            Some(expected),
+            "{}",
+            String::from_utf8_lossy(major)
+        );
     }
     assert_eq!(sniff(&ftyp(b"3g2a", &[])), Some(MediaType::ThreeG2));
 }
@@ -52,15 +57,26 @@ fn quicktime_files_without_ftyp_are_told_by_their_first_atom() {
         ..Movie::default()
     });
     assert_eq!(sniff(&mov), Some(MediaType::Mov));
-    let wide_then_mdat = [0, 0, 0, 8, b'w', b'i', b'd', b'e', 0, 0, 0, 8, b'm', b'd', b'a', b't'];
+    let wide_then_mdat = [
+        0, 0, 0, 8, b'w', b'i', b'd', b'e', 0, 0, 0, 8, b'm', b'd', b'a', b't',
+    ];
     assert_eq!(sniff(&wide_then_mdat), Some(MediaType::Mov));
 }
 
 #[test]
 fn riff_and_ebml_containers_are_told_by_their_form_and_doc_type() {
-    assert_eq!(sniff(&samples::avi(40_000, 25, 320, 240)), Some(MediaType::Avi));
-    assert_eq!(sniff(&samples::matroska("webm", 1.0)), Some(MediaType::Webm));
-    assert_eq!(sniff(&samples::matroska("matroska", 1.0)), Some(MediaType::Mkv));
+    assert_eq!(
+        sniff(&samples::avi(40_000, 25, 320, 240)),
+        Some(MediaType::Avi)
+    );
+    assert_eq!(
+        sniff(&samples::matroska("webm", 1.0)),
+        Some(MediaType::Webm)
+    );
+    assert_eq!(
+        sniff(&samples::matroska("matroska", 1.0)),
+        Some(MediaType::Mkv)
+    );
     assert_eq!(sniff(&samples::matroska("something", 1.0)), None);
 }
 
@@ -87,7 +103,14 @@ fn camera_raw_markers_are_recognised() {
 
 #[test]
 fn unknown_empty_and_truncated_heads_are_not_recognised() {
-    for head in [&b""[..], b"\xFF\xD8", b"GIF8", b"RIFF\0\0\0\0WAVE", b"%PDF-1.7", b"\x1A\x45"] {
+    for head in [
+        &b""[..],
+        b"\xFF\xD8",
+        b"GIF8",
+        b"RIFF\0\0\0\0WAVE",
+        b"%PDF-1.7",
+        b"\x1A\x45",
+    ] {
         assert_eq!(sniff(head), None, "{head:?}");
     }
 }

@@ -278,10 +278,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// AVI: the main header (`avih`) that opens the `hdrl` list gives the frame period, the frame
-/// count and the size.
+/// AVI: the main header (`avih`) that opens the `hdrl` list gives the size, the frame period
+/// and count; the first stream header (`strh`), when it describes video, gives the exact
+/// rate as a fraction.
 fn probe_avi<R: Read + Seek>(reader: &mut R, limits: &Limits) -> Result<Probe, ProbeError> {
-    let mut head = [0u8; 72];
+    let mut head = [0u8; 256];
     reader.seek(SeekFrom::Start(0)).map_err(ProbeError::Io)?;
     let got = read_up_to(reader, &mut head)?;
     let head = head.get(..got).unwrap_or_default();
@@ -290,25 +291,47 @@ fn probe_avi<R: Read + Seek>(reader: &mut R, limits: &Limits) -> Result<Probe, P
         return Ok(probe);
     }
     let field = |at| u32_le(head, at).filter(|v| *v > 0);
-    let micros_per_frame = field(32);
-    let frames = field(48);
     if let (Some(width), Some(height)) = (field(64), field(68)) {
         let dimensions = Dimensions { width, height };
         limits.check_dimensions(dimensions)?;
         probe.dimensions = Some(dimensions);
     }
-    let fps = micros_per_frame
-        .map(|us| 1_000_000.0 / f64::from(us))
-        .filter(|fps| *fps <= 1000.0);
-    let duration_s = micros_per_frame
-        .zip(frames)
-        .map(|(us, n)| f64::from(us) * f64::from(n) / 1_000_000.0);
+    let from_main_header = field(32).map(|micros_per_frame| {
+        let fps = 1_000_000.0 / f64::from(micros_per_frame);
+        let duration = field(48).map(|frames| f64::from(frames) / fps);
+        (fps, duration)
+    });
+    let (fps, duration_s) = video_stream_rate(head)
+        .or(from_main_header)
+        .filter(|(fps, _)| *fps <= 1000.0)
+        .map_or((None, None), |(fps, duration)| (Some(fps), duration));
     probe.details = Details::Video(VideoFacts {
         duration_s,
         fps,
         rotation_degrees: 0,
     });
     Ok(probe)
+}
+
+/// Rate and duration from the `strh` of the first stream list, if it is a video stream.
+fn video_stream_rate(head: &[u8]) -> Option<(f64, Option<f64>)> {
+    let avih_len = usize::try_from(u32_le(head, 28)?).ok()?;
+    // The stream list follows the (word-aligned) main header: LIST, size, "strl", "strh".
+    let list = 32usize.checked_add(avih_len)?.checked_add(avih_len % 2)?;
+    if head.get(list..list.checked_add(4)?)? != b"LIST"
+        || head.get(list.checked_add(8)?..list.checked_add(16)?)? != b"strlstrh"
+    {
+        return None;
+    }
+    let strh = list.checked_add(20)?;
+    if head.get(strh..strh.checked_add(4)?)? != b"vids" {
+        return None;
+    }
+    let scale = u32_le(head, strh.checked_add(20)?).filter(|v| *v > 0)?;
+    let rate = u32_le(head, strh.checked_add(24)?).filter(|v| *v > 0)?;
+    let fps = f64::from(rate) / f64::from(scale);
+    let length = u32_le(head, strh.checked_add(32)?).filter(|v| *v > 0);
+    Some((fps, length.map(|frames| f64::from(frames) / fps)))
 }
 
 /// Matroska / WebM: whatever nom-exif reads from the first 16 MiB; otherwise type only.

@@ -152,6 +152,34 @@ impl Authority {
         Ok(info)
     }
 
+    /// `tokeninfo?id_token=`: the verified claims, every value as a string, plus the
+    /// header's `alg`, `kid` and `typ`, as Google answers.
+    pub async fn id_token_info(&self, token: &str) -> Result<Value, OAuthError> {
+        let invalid = || OAuthError::new(OAuthCode::InvalidToken, 400, "Invalid Value");
+        let (header, claims) = crate::keys::verify_id_token(
+            self.store.as_ref(),
+            self.clock.as_ref(),
+            &self.issuer,
+            token,
+        )
+        .await
+        .ok_or_else(invalid)?;
+        let mut info = serde_json::Map::new();
+        let as_text = |value: &Value| match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        for (name, value) in claims.as_object().into_iter().flatten() {
+            info.insert(name.clone(), json!(as_text(value)));
+        }
+        for name in ["alg", "kid", "typ"] {
+            if let Some(value) = header.get(name) {
+                info.insert(name.to_owned(), json!(as_text(value)));
+            }
+        }
+        Ok(Value::Object(info))
+    }
+
     /// `userinfo` in the OpenID Connect shape (`sub`, `email_verified`, ...).
     pub fn userinfo_oidc(&self, context: &AccessContext) -> Value {
         let user = &context.user;

@@ -75,15 +75,8 @@ pub async fn rotate_signing_key(
 
 /// The JWKS document: every active key and keys retired recently.
 pub async fn jwks(store: &dyn MetadataStore, clock: &dyn Clock) -> Result<Value, KeyError> {
-    let now = clock.now();
     let mut published = Vec::new();
-    for key in store.list_signing_keys().await? {
-        if key
-            .retired_at
-            .is_some_and(|at| now - at > RETIRED_KEY_PUBLISHED_FOR)
-        {
-            continue;
-        }
+    for key in published_keys(store, clock).await? {
         let pair = KeyPair::from_pkcs8(&key.pkcs8_der).map_err(|_| KeyError::Crypto)?;
         let public = pair.public_key();
         published.push(json!({
@@ -96,6 +89,89 @@ pub async fn jwks(store: &dyn MetadataStore, clock: &dyn Clock) -> Result<Value,
         }));
     }
     Ok(json!({ "keys": published }))
+}
+
+/// The keys published now: every active key and keys retired recently.
+async fn published_keys(
+    store: &dyn MetadataStore,
+    clock: &dyn Clock,
+) -> Result<Vec<SigningKey>, KeyError> {
+    let now = clock.now();
+    Ok(store
+        .list_signing_keys()
+        .await?
+        .into_iter()
+        .filter(|key| {
+            key.retired_at
+                .is_none_or(|at| now - at <= RETIRED_KEY_PUBLISHED_FOR)
+        })
+        .collect())
+}
+
+/// Google's v1 certs: a map from key id to a PEM X.509 certificate of that key (what
+/// `client_secret.json`'s `auth_provider_x509_cert_url` points at).
+pub async fn x509_certs(store: &dyn MetadataStore, clock: &dyn Clock) -> Result<Value, KeyError> {
+    let mut certs = serde_json::Map::new();
+    for key in published_keys(store, clock).await? {
+        let pair = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+            &rustls_pki_types_der(&key.pkcs8_der),
+            &rcgen::PKCS_RSA_SHA256,
+        )
+        .map_err(|_| KeyError::Crypto)?;
+        let mut params =
+            rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|_| KeyError::Crypto)?;
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "albumen ID token signing");
+        params.not_before = key.created_at;
+        params.not_after = key.created_at + Duration::days(3650);
+        let cert = params.self_signed(&pair).map_err(|_| KeyError::Crypto)?;
+        certs.insert(key.kid.clone(), json!(cert.pem()));
+    }
+    Ok(Value::Object(certs))
+}
+
+fn rustls_pki_types_der(der: &[u8]) -> rustls_pki_types::PrivatePkcs8KeyDer<'static> {
+    rustls_pki_types::PrivatePkcs8KeyDer::from(der.to_vec())
+}
+
+/// Checks an ID token issued here: its signature against a published key, its issuer and its
+/// expiry. Returns the header and the claims.
+pub async fn verify_id_token(
+    store: &dyn MetadataStore,
+    clock: &dyn Clock,
+    issuer: &str,
+    token: &str,
+) -> Option<(Value, Value)> {
+    let mut parts = token.split('.');
+    let (header_b64, claims_b64, signature_b64) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header_b64).ok()?).ok()?;
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims_b64).ok()?).ok()?;
+    let signature = URL_SAFE_NO_PAD.decode(signature_b64).ok()?;
+    if header["alg"] != "RS256" {
+        return None;
+    }
+    let kid = header["kid"].as_str()?;
+    let key = published_keys(store, clock)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|k| k.kid == kid)?;
+    let pair = KeyPair::from_pkcs8(&key.pkcs8_der).ok()?;
+    let public = aws_lc_rs::signature::UnparsedPublicKey::new(
+        &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+        pair.public_key().as_ref(),
+    );
+    public
+        .verify(format!("{header_b64}.{claims_b64}").as_bytes(), &signature)
+        .ok()?;
+    let fresh = claims["exp"]
+        .as_i64()
+        .is_some_and(|exp| clock.now().unix_timestamp() < exp);
+    (claims["iss"] == issuer && fresh).then_some((header, claims))
 }
 
 /// Signs `claims` as a compact RS256 JWT with the newest active key.

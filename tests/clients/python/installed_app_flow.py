@@ -32,6 +32,7 @@ os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
 os.environ["OAUTHLIB_RELAX_TOKEN_SCOPE"] = "1"
 
 import google.auth.transport.requests  # noqa: E402
+import google.oauth2.id_token  # noqa: E402
 import requests  # noqa: E402
 from google_auth_oauthlib.flow import InstalledAppFlow  # noqa: E402
 
@@ -135,6 +136,19 @@ def run(args: argparse.Namespace) -> None:
     granted = set(creds.granted_scopes or [])
     if PICKER not in granted:
         raise CheckFailed(f"the Picker scope was not granted; granted scopes: {sorted(granted)}")
+
+    # google-auth verifies the ID token against the PEM certificates at the URL the
+    # client_secret.json names (auth_provider_x509_cert_url), as apps do with Google's.
+    # verify_token (not verify_oauth2_token, which insists on Google's issuer name).
+    claims = google.oauth2.id_token.verify_token(
+        creds.id_token,
+        google.auth.transport.requests.Request(),
+        audience=creds.client_id,
+        certs_url=f"{base_url}/oauth2/v1/certs",
+        clock_skew_in_seconds=10,
+    )
+    if claims.get("email") != args.email or claims.get("iss") != base_url:
+        raise CheckFailed(f"the verified ID token says {claims}")
 
     first = creds.token
     creds.refresh(google.auth.transport.requests.Request())

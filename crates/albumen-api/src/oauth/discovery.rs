@@ -37,7 +37,16 @@ pub(crate) async fn get_openid_configuration(State(state): State<AppState>) -> R
 }
 
 pub(crate) async fn get_certs(State(state): State<AppState>) -> Response {
-    match keys::jwks(state.store.as_ref(), state.clock.as_ref()).await {
+    certs_response(keys::jwks(state.store.as_ref(), state.clock.as_ref()).await)
+}
+
+/// `/oauth2/v1/certs`: PEM certificates by key id, Google's older format.
+pub(crate) async fn get_x509_certs(State(state): State<AppState>) -> Response {
+    certs_response(keys::x509_certs(state.store.as_ref(), state.clock.as_ref()).await)
+}
+
+fn certs_response(document: Result<serde_json::Value, keys::KeyError>) -> Response {
+    match document {
         Ok(document) => {
             let mut response = json_response(StatusCode::OK, &document);
             // Keys rotate; clients should look again within the hour.

@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
             get(discovery::get_openid_configuration),
         )
         .route("/oauth2/v3/certs", get(discovery::get_certs))
-        .route("/oauth2/v1/certs", get(discovery::get_certs))
+        .route("/oauth2/v1/certs", get(discovery::get_x509_certs))
         .route("/token", post(token::post_token))
         .route("/o/oauth2/token", post(token::post_token))
         .route("/oauth2/v4/token", post(token::post_token))

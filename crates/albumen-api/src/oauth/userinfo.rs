@@ -19,6 +19,7 @@ use crate::wire::json_response;
 #[derive(Debug, Default, Deserialize)]
 struct TokenInfoParams {
     access_token: Option<String>,
+    id_token: Option<String>,
 }
 
 pub(crate) async fn get_tokeninfo(
@@ -29,6 +30,18 @@ pub(crate) async fn get_tokeninfo(
 ) -> Response {
     let result = async {
         let from_body: TokenInfoParams = parse_body(&headers, &body)?;
+        let id_token = from_body
+            .id_token
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or_else(|| {
+                url::form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
+                    .find(|(k, _)| k == "id_token")
+                    .map(|(_, v)| v.into_owned())
+            });
+        if let Some(id_token) = id_token {
+            return state.authority.id_token_info(&id_token).await;
+        }
         let token = from_body
             .access_token
             .filter(|t| !t.is_empty())

@@ -1,4 +1,11 @@
-//! The probe's behaviour on real and hand-built files, in one test binary.
+//! The probe's behaviour on real and hand-built files, in one test binary. Add modules here
+//! rather than new test binaries.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod exif;
 mod images;

@@ -349,6 +349,18 @@ fn quicktime_meta(keys: &[(&str, &str)]) -> Vec<u8> {
 
 /// An AVI whose main header says `frames` frames of `micros` µs at width×height.
 pub fn avi(micros: u32, frames: u32, width: u32, height: u32) -> Vec<u8> {
+    avi_with_stream(micros, frames, width, height, None)
+}
+
+/// An AVI as [`avi`], plus a first stream header of type `vids` with the rate
+/// `rate / scale` and `length` frames, when given.
+pub fn avi_with_stream(
+    micros: u32,
+    frames: u32,
+    width: u32,
+    height: u32,
+    stream: Option<(u32, u32, u32)>,
+) -> Vec<u8> {
     let mut avih = Vec::new();
     for v in [
         micros, 0, 0, 0x10, frames, 0, 1, 0, width, height, 0, 0, 0, 0,
@@ -358,6 +370,19 @@ pub fn avi(micros: u32, frames: u32, width: u32, height: u32) -> Vec<u8> {
     let mut hdrl = b"hdrlavih".to_vec();
     hdrl.extend_from_slice(&(avih.len() as u32).to_le_bytes());
     hdrl.extend_from_slice(&avih);
+    if let Some((scale, rate, length)) = stream {
+        let mut strh = b"vidsH264".to_vec();
+        for v in [0u32, 0, 0, scale, rate, 0, length, 0, 0, 0] {
+            strh.extend_from_slice(&v.to_le_bytes());
+        }
+        strh.extend_from_slice(&[0; 8]);
+        let mut strl = b"strlstrh".to_vec();
+        strl.extend_from_slice(&(strh.len() as u32).to_le_bytes());
+        strl.extend_from_slice(&strh);
+        hdrl.extend_from_slice(b"LIST");
+        hdrl.extend_from_slice(&(strl.len() as u32).to_le_bytes());
+        hdrl.extend_from_slice(&strl);
+    }
     let mut list = b"LIST".to_vec();
     list.extend_from_slice(&(hdrl.len() as u32).to_le_bytes());
     list.extend_from_slice(&hdrl);
@@ -459,6 +484,10 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
             }),
         ),
         ("avi", avi(33_367, 300, 640, 480)),
+        (
+            "avi+strh",
+            avi_with_stream(33_366, 90, 640, 360, Some((1001, 30_000, 90))),
+        ),
         ("webm", matroska("webm", 4500.0)),
         ("mkv", matroska("matroska", 1000.0)),
         ("exif-tiff", camera_exif()),

@@ -24,7 +24,8 @@ fn encoded_images_are_told_by_their_magic_bytes() {
 
 #[test]
 fn ftyp_brands_tell_heif_avif_mp4_mov_3gp_and_cr3_apart() {
-    let cases: [(&[u8; 4], &[&[u8; 4]], MediaType); 12] = [
+    type Case<'a> = (&'a [u8; 4], &'a [&'a [u8; 4]], MediaType);
+    let cases: [Case; 12] = [
         (b"heic", &[b"mif1", b"heic"], MediaType::Heic),
         (b"heix", &[b"mif1"], MediaType::Heic),
         (b"mif1", &[b"mif1"], MediaType::Heif),

@@ -221,6 +221,16 @@ fn an_avi_reports_its_main_header() {
 }
 
 #[test]
+fn an_avi_takes_its_exact_frame_rate_from_the_video_stream_header() {
+    // The main header rounds 1001/30000 s to 33366 µs; the stream header keeps the fraction.
+    let avi = samples::avi_with_stream(33_366, 90, 640, 360, Some((1001, 30_000, 90)));
+    let found = probe(&avi, &Limits::default()).unwrap();
+    let facts = video(&found);
+    assert_eq!(facts.fps, Some(30_000.0 / 1001.0));
+    assert_eq!(facts.duration_s, Some(3.003));
+}
+
+#[test]
 fn an_avi_without_a_main_header_is_a_video_of_unknown_facts() {
     let mut bare = b"RIFF\x04\0\0\0AVI ".to_vec();
     bare.extend_from_slice(b"JUNK\0\0\0\0");

@@ -151,10 +151,10 @@ pub async fn verify_id_token(
     let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header_b64).ok()?).ok()?;
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims_b64).ok()?).ok()?;
     let signature = URL_SAFE_NO_PAD.decode(signature_b64).ok()?;
-    if header["alg"] != "RS256" {
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
         return None;
     }
-    let kid = header["kid"].as_str()?;
+    let kid = header.get("kid").and_then(Value::as_str)?;
     let key = published_keys(store, clock)
         .await
         .ok()?
@@ -168,10 +168,12 @@ pub async fn verify_id_token(
     public
         .verify(format!("{header_b64}.{claims_b64}").as_bytes(), &signature)
         .ok()?;
-    let fresh = claims["exp"]
-        .as_i64()
+    let fresh = claims
+        .get("exp")
+        .and_then(Value::as_i64)
         .is_some_and(|exp| clock.now().unix_timestamp() < exp);
-    (claims["iss"] == issuer && fresh).then_some((header, claims))
+    let ours = claims.get("iss").and_then(Value::as_str) == Some(issuer);
+    (ours && fresh).then_some((header, claims))
 }
 
 /// Signs `claims` as a compact RS256 JWT with the newest active key.

@@ -10,11 +10,14 @@ pub struct Probe {
     /// The format, from the magic bytes.
     pub media_type: MediaType,
     /// Width and height as displayed, i.e. after EXIF orientation (photos) or the track
-    /// matrix (videos). Always present for photos; `None` for a video whose container this
-    /// crate does not parse (AVI without a main header, most Matroska), which needs `ffprobe`.
+    /// matrix (videos; display size, pixel aspect included). Always present for photos; `None`
+    /// for a video whose header this crate could not read (e.g. an AVI without a main header),
+    /// which the server completes with `ffprobe`.
     pub dimensions: Option<Dimensions>,
     /// When the picture was taken or the video recorded (`mediaMetadata.creationTime`).
     /// `None` when the file does not say: Google then does not invent one from the upload.
+    /// Videos without an offset-bearing QuickTime `creationdate` report the `mvhd` time as
+    /// UTC, as the format defines it (some cameras write local time there regardless).
     pub capture_time: Option<CaptureTime>,
     /// Camera maker, trimmed (`cameraMake`).
     pub camera_make: Option<String>,

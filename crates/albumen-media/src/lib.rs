@@ -3,6 +3,18 @@
 //! under limits. Pure and synchronous: no HTTP, SQL, async or clock; callers run it on a
 //! bounded blocking pool. It never decodes pixels (rendering is a separate concern).
 //!
+//! Where each fact comes from:
+//!
+//! | Format | Size | Other facts |
+//! |---|---|---|
+//! | JPEG, PNG, GIF, TIFF, ICO | codec header (`imagesize`) | EXIF (`kamadak-exif`) where the format carries it |
+//! | BMP, WebP | codec header (own reader) | EXIF in WebP |
+//! | HEIC, HEIF, AVIF | `ispe` with `irot` applied (`imagesize`) | EXIF item |
+//! | MP4, MOV, 3GP, 3G2 | `tkhd` / sample entry, with the track rotation | duration, fps, `mvhd` time (own `moov` reader); make, model, QuickTime creation date with offset, location (nom-exif) |
+//! | AVI | `avih` | fps and duration from `strh` |
+//! | MKV, WebM | track header (nom-exif) | duration, date |
+//! | CR2, CR3, RAF, ORF, RW2; NEF, ARW, DNG, PEF, SRW (by IFD walk) | — | refused: [`ProbeError::RawNotSupported`] |
+//!
 //! ```
 //! use albumen_media::{Limits, MediaType, ProbeError, probe, sniff};
 //!
@@ -75,7 +87,7 @@ pub fn probe_reader<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Pr
     let len = reader.seek(SeekFrom::End(0)).map_err(ProbeError::Io)?;
     reader.seek(SeekFrom::Start(0)).map_err(ProbeError::Io)?;
     let mut head = [0u8; SNIFF_LEN];
-    let got = video_probe::read_up_to(&mut reader, &mut head)?;
+    let got = read::read_up_to(&mut reader, &mut head)?;
     let media_type = sniff(head.get(..got).unwrap_or_default()).ok_or(ProbeError::Unsupported)?;
     limits.check_bytes(media_type, len)?;
     if media_type.is_raw() {

@@ -1,4 +1,9 @@
-//! Bounds-checked integer reads over byte slices: every read is an `Option`, never a panic.
+//! Bounds-checked integer reads over byte slices (every read is an `Option`, never a panic),
+//! a short-read-tolerant reader fill, and the panic guard around third-party parsers.
+
+use std::io::{self, Read};
+
+use crate::ProbeError;
 
 /// `N` bytes starting at `at`, or `None` when they run past the end.
 pub(crate) fn array<const N: usize>(data: &[u8], at: usize) -> Option<[u8; N]> {
@@ -58,6 +63,23 @@ impl Endian {
             Endian::Big => u32_be(data, at),
         }
     }
+}
+
+/// Fills `buf` as far as the reader goes; returns how many bytes were read.
+pub(crate) fn read_up_to<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize, ProbeError> {
+    let mut filled = 0;
+    while let Some(rest) = buf.get_mut(filled..) {
+        if rest.is_empty() {
+            break;
+        }
+        match reader.read(rest) {
+            Ok(0) => break,
+            Ok(n) => filled = filled.saturating_add(n).min(buf.len()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ProbeError::Io(e)),
+        }
+    }
+    Ok(filled)
 }
 
 /// Runs a third-party parser and turns a panic inside it into `None`.

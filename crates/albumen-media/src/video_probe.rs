@@ -9,7 +9,7 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::isobmff::{self, MovieFacts};
 use crate::limits::{MAX_VIDEO_HEADER_BYTES, exceeds};
-use crate::read::{guarded, u32_be, u32_le, u64_be};
+use crate::read::{guarded, read_up_to, u32_be, u32_le, u64_be};
 use crate::{
     CaptureTime, Details, Dimensions, GpsPosition, Limit, Limits, MediaType, Probe, ProbeError,
     VideoFacts,
@@ -17,6 +17,8 @@ use crate::{
 
 /// Top-level boxes walked at most before giving up on finding `moov`.
 const MAX_TOP_LEVEL_BOXES: usize = 4096;
+/// The largest `ftyp` read (real ones list a handful of brands).
+const MAX_FTYP_BYTES: u64 = 4096;
 /// How much of a Matroska file nom-exif may look at (its Info and Tracks come first).
 const MATROSKA_HEAD_BYTES: u64 = 16 * 1024 * 1024;
 /// Longest camera make or model kept.
@@ -63,10 +65,13 @@ fn probe_isobmff<R: Read + Seek>(
     let corrupt = |reason| ProbeError::corrupt(media_type, reason);
     let top = read_top_level(reader, len, media_type)?;
     let moov = top.moov.ok_or_else(|| corrupt("no moov box"))?;
-    let movie: MovieFacts =
-        guarded(|| isobmff::parse_moov(&moov)).ok_or_else(|| corrupt("unreadable moov box"))?;
+    let MovieFacts {
+        duration_s,
+        created_unix,
+        video,
+    } = guarded(|| isobmff::parse_moov(&moov)).ok_or_else(|| corrupt("unreadable moov box"))?;
     // A movie without a video track (audio only, or a timed-text file) is no video.
-    let track = movie.video.clone().ok_or(ProbeError::Unsupported)?;
+    let track = video.ok_or(ProbeError::Unsupported)?;
     let metadata = track_metadata(top.ftyp.as_deref(), &moov);
 
     let mut dimensions = Some(Dimensions {
@@ -85,8 +90,8 @@ fn probe_isobmff<R: Read + Seek>(
     let apple_date = contains(&moov, APPLE_CREATION_DATE_KEY)
         .then(|| metadata.as_ref().and_then(metadata_date))
         .flatten();
-    let mvhd_date = movie.created_unix.and_then(utc_capture_time);
-    let duration_s = movie.duration_s.or_else(|| {
+    let mvhd_date = created_unix.and_then(utc_capture_time);
+    let duration_s = duration_s.or_else(|| {
         metadata
             .as_ref()
             .and_then(|m| m.get(TrackInfoTag::DurationMs)?.as_u64())
@@ -150,52 +155,29 @@ fn read_top_level<R: Read + Seek>(
             return Err(corrupt("box smaller than its header"));
         }
         let end = at.checked_add(size).ok_or_else(|| corrupt("box size"))?;
-        match kind {
-            b"moov" | b"ftyp" => {
-                if end > len {
-                    return Err(corrupt("truncated metadata box"));
-                }
-                let limit = if kind == b"ftyp" {
-                    4096
-                } else {
-                    MAX_VIDEO_HEADER_BYTES
-                };
-                exceeds(Limit::HeaderBytes, size, limit)?;
-                let mut whole = vec![0u8; usize::try_from(size).map_err(|_| corrupt("box size"))?];
-                reader.seek(SeekFrom::Start(at)).map_err(ProbeError::Io)?;
-                reader
-                    .read_exact(&mut whole)
-                    .map_err(|e| io_or_corrupt(e, media_type))?;
-                if kind == b"moov" {
-                    top.moov = whole
-                        .get(usize::try_from(header_len).unwrap_or(8)..)
-                        .map(<[u8]>::to_vec);
-                } else {
-                    top.ftyp = Some(whole);
-                }
+        // An oversized `ftyp` is nonsense, but only the brands are lost by skipping it.
+        let wanted = kind == b"moov" || (kind == b"ftyp" && size <= MAX_FTYP_BYTES);
+        if wanted {
+            if end > len {
+                return Err(corrupt("truncated metadata box"));
             }
-            _ => {}
+            exceeds(Limit::HeaderBytes, size, MAX_VIDEO_HEADER_BYTES)?;
+            let mut whole = vec![0u8; usize::try_from(size).map_err(|_| corrupt("box size"))?];
+            reader.seek(SeekFrom::Start(at)).map_err(ProbeError::Io)?;
+            reader
+                .read_exact(&mut whole)
+                .map_err(|e| io_or_corrupt(e, media_type))?;
+            if kind == b"moov" {
+                // Keep the body only, shifted in place.
+                whole.drain(..usize::try_from(header_len).unwrap_or(8).min(whole.len()));
+                top.moov = Some(whole);
+            } else {
+                top.ftyp = Some(whole);
+            }
         }
         at = end;
     }
     Ok(top)
-}
-
-/// Fills `buf` as far as the reader goes; returns how many bytes were read.
-pub(crate) fn read_up_to<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize, ProbeError> {
-    let mut filled = 0;
-    while let Some(rest) = buf.get_mut(filled..) {
-        if rest.is_empty() {
-            break;
-        }
-        match reader.read(rest) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ProbeError::Io(e)),
-        }
-    }
-    Ok(filled)
 }
 
 fn io_or_corrupt(error: io::Error, media_type: MediaType) -> ProbeError {

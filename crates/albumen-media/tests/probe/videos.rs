@@ -268,3 +268,19 @@ fn a_matroska_file_nom_exif_cannot_read_is_a_video_of_unknown_facts() {
     assert_eq!(found.dimensions, None);
     assert_eq!(video(&found), &VideoFacts::default());
 }
+
+#[test]
+fn a_moov_box_over_64_mib_is_too_large_to_read() {
+    let mut mp4 = ftyp(b"isom", &[b"isom"]);
+    let moov_len: u32 = 65 * 1024 * 1024;
+    mp4.extend_from_slice(&moov_len.to_be_bytes());
+    mp4.extend_from_slice(b"moov");
+    mp4.resize(mp4.len() + moov_len as usize - 8, 0);
+    assert!(matches!(
+        probe(&mp4, &Limits::default()),
+        Err(ProbeError::TooLarge {
+            what: Limit::HeaderBytes,
+            ..
+        })
+    ));
+}

@@ -34,6 +34,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/console/api/v1/projects/{project_id}", get(get_project))
         .route(
+            "/console/api/v1/projects/{project_id}/owners",
+            get(list_owners).post(add_owner),
+        )
+        .route(
             "/console/api/v1/projects/{project_id}/services",
             get(list_services),
         )
@@ -212,6 +216,40 @@ async fn get_project(
         .await
         .map_err(console_error)?;
     Ok(ok(&project_json(&project)))
+}
+
+async fn list_owners(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Path(project_id): Path<String>,
+) -> Answer {
+    state
+        .authority
+        .project_for(&user, &project_id)
+        .await
+        .map_err(console_error)?;
+    let owners = state.authority.project_owners(&project_id).await?;
+    let emails: Vec<&str> = owners.iter().map(|o| o.email.as_str()).collect();
+    Ok(ok(&json!({ "owners": emails })))
+}
+
+#[derive(Debug, Deserialize)]
+struct OwnerBody {
+    email: String,
+}
+
+async fn add_owner(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Path(project_id): Path<String>,
+    Json(body): Json<OwnerBody>,
+) -> Answer {
+    let owner = state
+        .authority
+        .add_project_owner(&user, &project_id, &body.email)
+        .await
+        .map_err(console_error)?;
+    Ok(ok(&json!({ "owner": owner.email.as_str() })))
 }
 
 async fn list_services(

@@ -156,6 +156,38 @@ impl Authority {
         )))
     }
 
+    /// The project's owners.
+    pub async fn project_owners(&self, project_id: &str) -> Result<Vec<User>, StoreError> {
+        let mut owners = Vec::new();
+        for id in self.store.list_project_owners(project_id).await? {
+            match self.store.get_user(&id).await {
+                Ok(user) => owners.push(user),
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(owners)
+    }
+
+    /// Makes the user with `email` an owner too (owners manage everything in the project).
+    pub async fn add_project_owner(
+        &self,
+        actor: &User,
+        project_id: &str,
+        email: &str,
+    ) -> Result<User, ConsoleError> {
+        self.project_for(actor, project_id).await?;
+        let no_such = || invalid("email", "No account has this email address.");
+        let email = Email::parse(email).map_err(|_| no_such())?;
+        let owner = match self.store.get_user_by_email(&email).await {
+            Ok(user) => user,
+            Err(StoreError::NotFound) => return Err(no_such()),
+            Err(other) => return Err(other.into()),
+        };
+        self.store.add_project_owner(project_id, &owner.id).await?;
+        Ok(owner)
+    }
+
     pub async fn set_api_enabled(
         &self,
         actor: &User,

@@ -2,6 +2,7 @@
 
 use albumen_api::AppState;
 use albumen_core::project::Project;
+use albumen_core::user::User;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/console", get(get_console))
         .route("/console/projects", post(post_project))
         .route("/console/projects/{project_id}", get(get_project))
+        .route("/console/projects/{project_id}/owners", post(post_owner))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,6 +136,28 @@ async fn post_project(
     }
 }
 
+fn owners_card(
+    signed_in: &SignedIn,
+    project: &Project,
+    owners: &[User],
+    error: Option<&FieldError>,
+    email: &str,
+) -> Markup {
+    html! {
+        div.card {
+            h2 { "Owners" }
+            ul #owners { @for owner in owners { li { (owner.email.as_str()) } } }
+            form method="post" action=(format!("/console/projects/{}/owners", project.id)) {
+                (csrf_input(signed_in))
+                label for="email" { "Add an owner (an existing account's email)" }
+                input #email type="email" name="email" value=(email) required;
+                (error_under(error, "email"))
+                div.actions { button type="submit" { "Add owner" } }
+            }
+        }
+    }
+}
+
 fn overview(project: &Project) -> Markup {
     html! {
         div.card {
@@ -163,14 +187,68 @@ async fn get_project(
     signed_in: SignedIn,
     Path(project_id): Path<String>,
 ) -> Reply {
+    project_page(&state, &signed_in, &project_id, None, "", StatusCode::OK).await
+}
+
+async fn project_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    project_id: &str,
+    error: Option<&FieldError>,
+    email: &str,
+    status: StatusCode,
+) -> Reply {
     let project = state
         .authority
-        .project_for(&signed_in.user, &project_id)
+        .project_for(&signed_in.user, project_id)
         .await
         .map_err(console_failure)?;
+    let owners = state
+        .authority
+        .project_owners(project_id)
+        .await
+        .map_err(store_failure)?;
     let body = html! {
         (project_nav(&project, Section::Overview))
         (overview(&project))
+        (owners_card(signed_in, &project, &owners, error, email))
     };
-    Ok(page(&signed_in, StatusCode::OK, &project.name, body))
+    Ok(page(signed_in, status, &project.name, body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OwnerForm {
+    csrf_token: Option<String>,
+    #[serde(default)]
+    email: String,
+}
+
+async fn post_owner(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(project_id): Path<String>,
+    Form(form): Form<OwnerForm>,
+) -> Reply {
+    if !csrf_ok(&signed_in, form.csrf_token.as_deref()) {
+        return Err(csrf::rejected().into());
+    }
+    match state
+        .authority
+        .add_project_owner(&signed_in.user, &project_id, &form.email)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/console/projects/{project_id}")).into_response()),
+        Err(err) => {
+            let field_error = FieldError::from_console(err)?;
+            project_page(
+                &state,
+                &signed_in,
+                &project_id,
+                Some(&field_error),
+                &form.email,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
 }

@@ -32,6 +32,12 @@ pub enum ProjectsCommand {
     },
     /// List every project that has an owner.
     List,
+    /// Make another user an owner of a project.
+    AddOwner {
+        project_id: String,
+        /// The new owner's email.
+        email: String,
+    },
     /// Enable an API for a project.
     EnableApi {
         project_id: String,
@@ -89,6 +95,17 @@ pub async fn run(command: ProjectsCommand, console: &Console) -> anyhow::Result<
             })
         }
         ProjectsCommand::List => list(console).await,
+        ProjectsCommand::AddOwner { project_id, email } => {
+            let admin = console.admin().await?;
+            let owner = console
+                .authority
+                .add_project_owner(&admin, &project_id, &email)
+                .await?;
+            let document = json!({"project_id": project_id, "owner": owner.email.as_str()});
+            console.emit(&document, || {
+                format!("{} now owns project {project_id}.", owner.email)
+            })
+        }
         ProjectsCommand::EnableApi { project_id, api } => {
             set_api(console, &project_id, api, true).await
         }

@@ -201,3 +201,64 @@ async fn the_json_api_needs_valid_credentials_and_admin_rights_for_users() {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn owners_are_added_by_email_and_then_manage_the_project() {
+    let app = spawn_app().await;
+    app.seed().await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/v1/users",
+        Some(json!({"email": "co@example.com", "password": "co-owner pass"})),
+        ADMIN,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let co_owner = Some(("co@example.com", "co-owner pass"));
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/console/api/v1/projects/test-project",
+        None,
+        co_owner,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/console/api/v1/projects/test-project/owners",
+        Some(json!({"email": "nobody@example.com"})),
+        ADMIN,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/v1/projects/test-project/owners",
+        Some(json!({"email": "co@example.com"})),
+        ADMIN,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, owners) = call(
+        &app,
+        Method::GET,
+        "/console/api/v1/projects/test-project/owners",
+        None,
+        co_owner,
+    )
+    .await;
+    assert_eq!(owners["owners"].as_array().unwrap().len(), 2, "{owners}");
+    let (status, _) = call(
+        &app,
+        Method::GET,
+        "/console/api/v1/projects/test-project/clients",
+        None,
+        co_owner,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -1,0 +1,3 @@
+//! The Photos Library domain, free of HTTP and SQL: media items, albums, uploads, search,
+//! app-created scoping and the signed `baseUrl`s that serve media bytes.
+#![forbid(unsafe_code)]

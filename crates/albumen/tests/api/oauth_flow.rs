@@ -412,3 +412,41 @@ async fn rotated_keys_sign_new_id_tokens_and_old_keys_stay_published() {
         "retired keys leave after two days"
     );
 }
+
+#[tokio::test]
+async fn a_code_flow_and_refresh_work_on_postgres_and_s3() {
+    let Some(app) = albumen_testkit::spawn_app_with(albumen_testkit::AppOptions {
+        db: albumen_testkit::DbKind::Postgres,
+        blob: albumen_testkit::BlobKind::S3,
+        ..Default::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let seeded = app.seed().await;
+    let (verifier, challenge) = pkce_pair();
+    let (code, _) =
+        desktop_code(&app, &seeded, &format!("openid email {PICKER}"), &challenge).await;
+    let (status, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let (status, replay) = exchange(&app, &seeded, &code, &verifier).await;
+    assert_eq!(
+        (status, replay["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+    );
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    let (status, _) = refresh_grant(
+        &app,
+        refresh,
+        &seeded.desktop.client.client_id,
+        &seeded.desktop.secret,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the replay revoked the refresh token too"
+    );
+    app.shutdown().await;
+}

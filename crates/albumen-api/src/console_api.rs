@@ -134,6 +134,7 @@ fn account_error(err: AccountError) -> ApiError {
     match err {
         AccountError::Store(err) => err.into(),
         AccountError::NotFound => ApiError::not_found("Requested entity was not found."),
+        AccountError::LastAdministrator => ApiError::new(Code::FailedPrecondition, err.to_string()),
         AccountError::EmailTaken => ApiError::new(Code::AlreadyExists, err.to_string()),
         other => ApiError::invalid_argument(other.to_string()),
     }

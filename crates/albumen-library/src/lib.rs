@@ -1,3 +1,5 @@
 //! The Photos Library domain, free of HTTP and SQL: media items, albums, uploads, search,
 //! app-created scoping and the signed `baseUrl`s that serve media bytes.
 #![forbid(unsafe_code)]
+
+pub mod base_url;

@@ -19,6 +19,8 @@ pub enum AccountError {
     Password(#[from] PasswordError),
     #[error("the first administrator already exists")]
     AlreadySetUp,
+    #[error("The last administrator cannot be disabled or deleted.")]
+    LastAdministrator,
     #[error("no such user")]
     NotFound,
     #[error(transparent)]
@@ -212,6 +214,9 @@ impl Authority {
 
     /// Disabling ends the user's sessions at once.
     pub async fn set_user_disabled(&self, id: &UserId, disabled: bool) -> Result<(), AccountError> {
+        if disabled {
+            self.keep_an_administrator(id).await?;
+        }
         self.store.set_user_disabled(id, disabled).await?;
         if disabled {
             // Signed out everywhere, and every app's access ends with it.
@@ -225,6 +230,30 @@ impl Authority {
     }
 
     pub async fn delete_user(&self, id: &UserId) -> Result<(), AccountError> {
+        self.keep_an_administrator(id).await?;
         Ok(self.store.delete_user(id).await?)
+    }
+
+    /// Refuses to take away the only enabled administrator (nobody could manage the server).
+    async fn keep_an_administrator(&self, leaving: &UserId) -> Result<(), AccountError> {
+        let mut others = 0;
+        let mut page = Page::first(Page::MAX_SIZE);
+        loop {
+            let batch = self.store.list_users(&page).await?;
+            others += batch
+                .items
+                .iter()
+                .filter(|u| u.is_admin && !u.disabled && &u.id != leaving)
+                .count();
+            match batch.next {
+                Some(next) if others == 0 => page = Page::after(Page::MAX_SIZE, next),
+                _ => break,
+            }
+        }
+        let leaving_is_admin = self.store.get_user(leaving).await?.is_admin;
+        if leaving_is_admin && others == 0 {
+            return Err(AccountError::LastAdministrator);
+        }
+        Ok(())
     }
 }

@@ -84,6 +84,10 @@ fn account_problem(err: AccountError) -> Result<FieldError, Failure> {
             "The password must be 8 to 200 characters.",
         )),
         AccountError::NotFound => Err(not_found().into()),
+        AccountError::LastAdministrator => Ok(FieldError::new(
+            "user",
+            AccountError::LastAdministrator.to_string(),
+        )),
         other => {
             tracing::error!(error = %other, "user administration failed");
             Err(internal_error_page().into())

@@ -262,3 +262,33 @@ async fn owners_are_added_by_email_and_then_manage_the_project() {
     .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_last_administrator_cannot_be_disabled_or_deleted() {
+    use albumen_oauth::accounts::AccountError;
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let authority = &app.state.authority;
+    let refused = authority.set_user_disabled(&seeded.admin.id, true).await;
+    assert!(
+        matches!(refused, Err(AccountError::LastAdministrator)),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        authority.delete_user(&seeded.admin.id).await,
+        Err(AccountError::LastAdministrator)
+    ));
+    authority
+        .create_user(
+            "second@example.com",
+            "Second",
+            Some("second admin pw".into()),
+            true,
+        )
+        .await
+        .unwrap();
+    authority
+        .set_user_disabled(&seeded.admin.id, true)
+        .await
+        .unwrap();
+}

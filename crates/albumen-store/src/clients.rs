@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::SqlStore;
-use crate::error::{classify, unique_violation_as};
+use crate::error::{classify, found, unique_violation_as};
 use crate::pool::on_pool;
 use crate::time_codec::{corrupt, from_micros, opt_from_micros, opt_to_micros, to_micros};
 
@@ -168,10 +168,7 @@ impl ClientRepo for SqlStore {
         .await
         .map(|done| done.rows_affected())
         .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 
     #[tracing::instrument(skip(self), err(level = "debug"))]
@@ -189,10 +186,7 @@ impl ClientRepo for SqlStore {
         .await
         .map(|done| done.rows_affected())
         .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 
     #[tracing::instrument(skip_all, fields(client_id = %secret.client_id), err(level = "debug"))]
@@ -238,10 +232,7 @@ impl ClientRepo for SqlStore {
         .await
         .map(|done| done.rows_affected())
         .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 
     #[tracing::instrument(skip(self), err(level = "debug"))]
@@ -252,9 +243,6 @@ impl ClientRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 }

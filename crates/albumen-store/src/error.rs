@@ -35,3 +35,12 @@ pub(crate) fn unique_violation_as(what: &'static str) -> impl Fn(sqlx::Error) ->
         _ => classify(err),
     }
 }
+
+/// `Ok` when a statement touched a row, `NotFound` when it touched none.
+pub(crate) fn found(affected: u64) -> Result<(), StoreError> {
+    if affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

@@ -7,7 +7,7 @@ use albumen_core::user::UserId;
 use time::OffsetDateTime;
 
 use crate::SqlStore;
-use crate::error::classify;
+use crate::error::{classify, found};
 use crate::pool::on_pool;
 use crate::time_codec::{corrupt, from_micros, opt_from_micros, opt_to_micros, to_micros};
 
@@ -219,10 +219,7 @@ impl SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 
     pub(crate) async fn list_grant_rows_of(&self, user: &UserId) -> Result<Vec<Grant>, StoreError> {

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::SqlStore;
-use crate::error::classify;
+use crate::error::{classify, found};
 use crate::pool::on_pool;
 use crate::time_codec::{corrupt, from_micros, opt_from_micros, to_micros};
 
@@ -136,9 +136,6 @@ impl KeyRepo for SqlStore {
         .await
         .map(|done| done.rows_affected())
         .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 }

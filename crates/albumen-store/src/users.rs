@@ -6,7 +6,7 @@ use albumen_core::{Page, Paged, StoreError};
 use async_trait::async_trait;
 
 use crate::SqlStore;
-use crate::error::{classify, unique_violation_as};
+use crate::error::{classify, found, unique_violation_as};
 use crate::pool::on_pool;
 use crate::time_codec::{from_micros, to_micros};
 
@@ -136,10 +136,7 @@ impl UserRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 
     #[tracing::instrument(skip_all, fields(user.id = %id), err(level = "debug"))]
@@ -151,10 +148,7 @@ impl UserRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 
     #[tracing::instrument(skip_all, fields(user.id = %id), err(level = "debug"))]
@@ -165,9 +159,6 @@ impl UserRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
-        if affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found(affected)
     }
 }

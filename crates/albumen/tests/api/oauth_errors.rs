@@ -764,6 +764,11 @@ async fn a_disabled_users_grants_end_and_refresh_fails() {
     let authority = &app.state.authority;
     let (code, verifier) = code_and_verifier(&app, &seeded).await;
     let (_, tokens) = exchange(&app, &seeded, &code, &verifier).await;
+    // Another administrator, since the last one cannot be disabled.
+    authority
+        .create_user("other-admin@example.com", "Other", None, true)
+        .await
+        .unwrap();
     authority
         .set_user_disabled(&seeded.admin.id, true)
         .await

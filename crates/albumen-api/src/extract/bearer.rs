@@ -290,10 +290,19 @@ mod tests {
     #[tokio::test]
     async fn a_missing_or_unknown_token_is_googles_401() {
         let fixture = fixture().await;
-        for request in [
-            get_with(None, "/probe"),
-            get_with(Some("ya29.unknown"), "/probe"),
-        ] {
+        let cases = [
+            (
+                get_with(None, "/probe"),
+                "Request is missing required authentication credential.",
+                "CREDENTIALS_MISSING",
+            ),
+            (
+                get_with(Some("ya29.unknown"), "/probe"),
+                "Request had invalid authentication credentials.",
+                "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+            ),
+        ];
+        for (request, opening, reason) in cases {
             let (status, headers, body) = call(&fixture.app, request).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
             assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
@@ -301,8 +310,9 @@ mod tests {
                 body["error"]["message"]
                     .as_str()
                     .unwrap()
-                    .starts_with("Request had invalid authentication credentials.")
+                    .starts_with(opening)
             );
+            assert_eq!(body["error"]["details"][0]["reason"], reason);
             assert_eq!(
                 headers["www-authenticate"],
                 "Bearer realm=\"http://photos.test/\", error=\"invalid_token\""

@@ -8,6 +8,7 @@ mod console_api;
 pub mod error;
 pub mod extract;
 mod health;
+mod library;
 mod metrics;
 mod middleware;
 pub mod oauth;

@@ -22,7 +22,7 @@ pub struct RouterOptions {
 /// Builds the complete application router: the JSON surfaces of this crate, plus `pages`
 /// (the web UI), under one middleware stack.
 pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) -> Router {
-    let mut app = Router::new()
+    let limited = Router::new()
         .merge(crate::oauth::router())
         .merge(crate::console_api::router())
         .merge(pages)
@@ -32,7 +32,11 @@ pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) 
         .fallback(|| async { ApiError::method_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_found() })
         // Innermost first: the limit's 413 is counted, then put in the envelope.
-        .layer(RequestBodyLimitLayer::new(options.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(options.max_body_bytes));
+    // Uploads stream any size to the blob store and enforce their own limits, so they are
+    // merged after the general body limit and under every other layer.
+    let mut app = limited
+        .merge(crate::library::streaming_router())
         .layer(from_fn_with_state(state.clone(), record_request))
         .layer(from_fn(envelope_bare_errors));
     for layer in security_headers() {

@@ -10,6 +10,7 @@ pub mod grant;
 pub mod page;
 pub mod ports;
 pub mod project;
+pub mod upload;
 pub mod user;
 
 pub use clock::{Clock, FakeClock, SystemClock};

@@ -11,6 +11,7 @@ use crate::error::StoreError;
 use crate::grant::{AuthCode, DeviceAuthorization, Grant, IssuedToken, SigningKey, WebSession};
 use crate::page::{Page, Paged};
 use crate::project::{ApiService, NewProject, Project};
+use crate::upload::UploadToken;
 use crate::user::{Email, NewUser, PasswordHash, User, UserId};
 
 /// Whether the store can serve requests right now (for `/readyz`).
@@ -196,6 +197,13 @@ pub trait GrantRepo: Send + Sync {
     async fn consume_device(&self, digest: &str) -> Result<DeviceAuthorization, StoreError>;
 }
 
+/// Upload tokens.
+#[async_trait]
+pub trait UploadRepo: Send + Sync {
+    async fn insert_upload_token(&self, token: &UploadToken) -> Result<(), StoreError>;
+    async fn get_upload_token(&self, digest: &str) -> Result<UploadToken, StoreError>;
+}
+
 /// ID-token signing keys.
 #[async_trait]
 pub trait KeyRepo: Send + Sync {
@@ -216,6 +224,7 @@ pub trait MetadataStore:
     + ClientRepo
     + GrantRepo
     + KeyRepo
+    + UploadRepo
     + std::fmt::Debug
 {
 }
@@ -230,6 +239,7 @@ impl<T> MetadataStore for T where
         + ClientRepo
         + GrantRepo
         + KeyRepo
+        + UploadRepo
         + std::fmt::Debug
 {
 }

@@ -3,3 +3,4 @@
 #![forbid(unsafe_code)]
 
 pub mod base_url;
+pub mod upload;

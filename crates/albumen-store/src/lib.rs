@@ -12,6 +12,7 @@ mod projects;
 mod sessions;
 mod settings;
 mod time_codec;
+mod uploads;
 mod users;
 
 pub use pool::{Backend, ConnectOptions, DatabaseTarget, SqlStore};

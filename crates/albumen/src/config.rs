@@ -26,7 +26,16 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub blob: BlobConfig,
+    pub uploads: UploadsConfig,
     pub log: LogConfig,
+}
+
+/// Limits of `/v1/uploads` (Google's: 200 MB photos, 20 GB videos).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadsConfig {
+    pub max_photo_bytes: u64,
+    pub max_video_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,6 +163,10 @@ impl Default for Config {
                     path_style: false,
                 },
             },
+            uploads: UploadsConfig {
+                max_photo_bytes: 200 * 1024 * 1024,
+                max_video_bytes: 20 * 1024 * 1024 * 1024,
+            },
             log: LogConfig {
                 level: "info".to_owned(),
                 format: LogFormat::Text,
@@ -239,6 +252,9 @@ impl Config {
         }
         if self.server.max_body_bytes == 0 {
             return fail("server.max_body_bytes", "must be greater than 0");
+        }
+        if self.uploads.max_photo_bytes == 0 || self.uploads.max_video_bytes == 0 {
+            return fail("uploads", "upload limits must be greater than 0");
         }
         if self.database.max_connections == 0 {
             return fail("database.max_connections", "must be greater than 0");

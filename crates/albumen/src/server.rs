@@ -9,6 +9,7 @@ use albumen_api::{AppState, Metrics, RouterOptions};
 use albumen_blob::{BlobStore, S3Options};
 use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
+use albumen_library::upload::UploadLimits;
 use albumen_oauth::{Authority, AuthoritySettings, keys, secrets};
 use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
 use anyhow::Context as _;
@@ -106,6 +107,7 @@ pub async fn build_state(
     blobs: BlobStore,
     clock: Arc<dyn Clock>,
     public_url: String,
+    upload_limits: UploadLimits,
 ) -> anyhow::Result<AppState> {
     let store: Arc<dyn MetadataStore> = Arc::new(store);
     let authority = Arc::new(Authority::new(
@@ -130,6 +132,7 @@ pub async fn build_state(
         clock,
         metrics: Arc::new(Metrics::default()),
         cookie_key,
+        upload_limits,
         public_url,
     })
 }
@@ -158,7 +161,18 @@ impl Server {
             .local_addr()
             .context("cannot read the bound address")?;
         let public_url = public_url(config, addr);
-        let state = build_state(store.clone(), blobs, clock, public_url.clone()).await?;
+        let upload_limits = UploadLimits {
+            max_photo_bytes: config.uploads.max_photo_bytes,
+            max_video_bytes: config.uploads.max_video_bytes,
+        };
+        let state = build_state(
+            store.clone(),
+            blobs,
+            clock,
+            public_url.clone(),
+            upload_limits,
+        )
+        .await?;
         let app = albumen_api::router(
             state.clone(),
             RouterOptions {

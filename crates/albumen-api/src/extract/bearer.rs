@@ -218,6 +218,7 @@ mod tests {
             clock,
             metrics: Arc::new(Metrics::default()),
             cookie_key: Key::generate(),
+            upload_limits: albumen_library::upload::UploadLimits::default(),
             public_url,
         };
         let app = Router::new()

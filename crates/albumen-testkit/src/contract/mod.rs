@@ -4,4 +4,5 @@
 pub mod blobs;
 pub mod console;
 pub mod oauth;
+pub mod uploads;
 pub mod users;

@@ -19,4 +19,5 @@ mod oauth_errors;
 mod oauth_flow;
 mod oauth_support;
 mod store_contract;
+mod uploads;
 mod yup_installed_flow;

@@ -54,4 +54,5 @@ store_contract!(
     oauth::signing_keys_are_listed_newest_first_and_retire,
     oauth::a_setting_is_inserted_once,
     oauth::failures_are_counted_in_a_window,
+    uploads::upload_tokens_round_trip_by_digest,
 );

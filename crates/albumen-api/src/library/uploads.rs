@@ -1,0 +1,142 @@
+//! `POST /v1/uploads`: raw uploads. Errors here use the upload endpoint's own unwrapped
+//! body, `{"code": N, "message": "..."}`, as Google's does (e.g. 401 code 16 "Authentication
+//! session is not defined." for a token without `photoslibrary.appendonly`).
+
+use albumen_core::project::ApiService;
+use albumen_library::upload::{RawUpload, UploadError, accept_raw_upload};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use percent_encoding::percent_decode_str;
+use serde_json::json;
+
+use crate::extract::bearer::{Caller, authorize_call};
+use crate::state::AppState;
+use crate::wire::json_response;
+
+/// The scopes that may upload. The pre-2025 `photoslibrary` scope joins them under the
+/// legacy profile (not yet implemented).
+const UPLOAD_SCOPES: [&str; 1] = ["https://www.googleapis.com/auth/photoslibrary.appendonly"];
+
+fn upload_error(status: StatusCode, code: u16, message: &str) -> Response {
+    json_response(status, &json!({"code": code, "message": message}))
+}
+
+fn session_not_defined() -> Response {
+    upload_error(
+        StatusCode::UNAUTHORIZED,
+        16,
+        "Authentication session is not defined.",
+    )
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// The declared type: `X-Goog-Upload-Content-Type`, else `Content-Type`; the generic
+/// `application/octet-stream` says nothing (the bytes are sniffed at batchCreate).
+fn declared_mime_type(headers: &HeaderMap) -> Option<String> {
+    header_text(headers, "x-goog-upload-content-type")
+        .or_else(|| header_text(headers, header::CONTENT_TYPE.as_str()))
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|v| !v.is_empty() && v != "application/octet-stream")
+}
+
+/// `X-Goog-Upload-File-Name`, percent-encoded by some clients, raw UTF-8 by others.
+fn file_name(headers: &HeaderMap) -> Option<String> {
+    let raw = headers.get("x-goog-upload-file-name")?;
+    let text = match raw.to_str() {
+        Ok(ascii) => percent_decode_str(ascii).decode_utf8_lossy().into_owned(),
+        Err(_) => String::from_utf8_lossy(raw.as_bytes()).into_owned(),
+    };
+    let name = text.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+pub(crate) async fn post_upload(
+    State(state): State<AppState>,
+    caller: Result<Caller, Response>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Ok(caller) = caller else {
+        return session_not_defined();
+    };
+    if let Err(err) =
+        authorize_call(&state, &caller, ApiService::PhotosLibrary, &UPLOAD_SCOPES).await
+    {
+        // A project without the API gets the usual envelope; a missing scope gets the upload
+        // endpoint's own 401.
+        return if err.status() == StatusCode::FORBIDDEN && err.message().contains("scopes") {
+            session_not_defined()
+        } else {
+            err.into_response()
+        };
+    }
+    let protocol = header_text(&headers, "x-goog-upload-protocol").unwrap_or("raw");
+    if !protocol.eq_ignore_ascii_case("raw") {
+        return upload_error(
+            StatusCode::NOT_IMPLEMENTED,
+            12,
+            "Only the raw upload protocol is supported by this server so far.",
+        );
+    }
+    let upload = RawUpload {
+        user: caller.0.user.id.clone(),
+        client_id: caller.0.client_id.clone(),
+        declared_mime_type: declared_mime_type(&headers),
+        file_name: file_name(&headers),
+    };
+    let result = accept_raw_upload(
+        state.store.as_ref(),
+        &state.blobs,
+        state.clock.as_ref(),
+        upload,
+        body.into_data_stream(),
+        state.upload_limits,
+    )
+    .await;
+    match result {
+        Ok(token) => {
+            let mut response = (StatusCode::OK, token).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            response
+        }
+        Err(UploadError::Empty) => {
+            upload_error(StatusCode::BAD_REQUEST, 3, "Payload must not be empty")
+        }
+        Err(UploadError::TooLarge { limit }) => upload_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            3,
+            &format!("The upload is larger than the {limit}-byte limit for its media type."),
+        ),
+        Err(UploadError::Blob(albumen_blob::BlobError::Input(_))) => upload_error(
+            StatusCode::BAD_REQUEST,
+            3,
+            "The upload body could not be read.",
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, "upload failed");
+            upload_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                14,
+                "The service is currently unavailable.",
+            )
+        }
+    }
+}

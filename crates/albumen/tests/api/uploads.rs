@@ -201,3 +201,43 @@ async fn the_resumable_protocol_is_refused_plainly_for_now() {
     assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["code"], 12);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_in_flight_finishes_when_the_server_shuts_down() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let access = token_for(&app, &seeded, APPEND).await;
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut started_tx = Some(started_tx);
+    let slow = futures::StreamExt::then(futures::stream::iter(0..20), move |i| {
+        if let Some(tx) = started_tx.take() {
+            let _ = tx.send(());
+        }
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            Ok::<_, std::io::Error>(vec![i as u8; 4096])
+        }
+    });
+    let request = app
+        .client
+        .post(app.url("/v1/uploads"))
+        .bearer_auth(&access)
+        .body(reqwest::Body::wrap_stream(slow))
+        .send();
+    let in_flight = tokio::spawn(request);
+    started_rx.await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let stored = app.state.store.clone();
+    app.shutdown().await;
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let token = response.text().await.unwrap();
+    assert_eq!(
+        stored
+            .get_upload_token(&upload_token_digest(&token))
+            .await
+            .unwrap()
+            .size,
+        20 * 4096
+    );
+}

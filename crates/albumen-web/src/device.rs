@@ -97,11 +97,32 @@ fn consent(token: &str, pending: &PendingDevice) -> Markup {
     }
 }
 
-async fn find(state: &AppState, code: &str) -> Result<Option<PendingDevice>, Response> {
-    state.authority.pending_device(code).await.map_err(|err| {
-        tracing::error!(error = %err, "device lookup failed");
-        internal_error_page()
-    })
+/// The checks both device forms start with: a valid CSRF token and a pending, unexpired
+/// code. Otherwise, the response to send (the code form again, with a message).
+async fn pending_from_form(
+    state: &AppState,
+    signed_in: &SignedIn,
+    csrf_token: Option<&str>,
+    code: &str,
+) -> Result<PendingDevice, Response> {
+    if !csrf::is_valid(&viewer_of(signed_in), csrf_token) {
+        return Err(csrf::rejected());
+    }
+    match state.authority.pending_device(code).await {
+        Ok(Some(pending)) => Ok(pending),
+        Ok(None) => {
+            let inner = code_form(
+                &signed_in.session.csrf_token,
+                code,
+                Some("That code is not valid or has expired. Check the code on your device."),
+            );
+            Err(page(signed_in, StatusCode::BAD_REQUEST, inner))
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "device lookup failed");
+            Err(internal_error_page())
+        }
+    }
 }
 
 async fn post_device(
@@ -109,25 +130,15 @@ async fn post_device(
     signed_in: SignedIn,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    let viewer = viewer_of(&signed_in);
-    if !csrf::is_valid(&viewer, form.csrf_token.as_deref()) {
-        return csrf::rejected();
-    }
-    let token = signed_in.session.csrf_token.clone();
     let code = form.user_code.unwrap_or_default();
-    let pending = match find(&state, &code).await {
-        Ok(Some(pending)) => pending,
-        Ok(None) => {
-            let inner = code_form(
-                &token,
-                &code,
-                Some("That code is not valid or has expired. Check the code on your device."),
-            );
-            return page(&signed_in, StatusCode::BAD_REQUEST, inner);
-        }
-        Err(response) => return response,
-    };
-    page(&signed_in, StatusCode::OK, consent(&token, &pending))
+    match pending_from_form(&state, &signed_in, form.csrf_token.as_deref(), &code).await {
+        Ok(pending) => page(
+            &signed_in,
+            StatusCode::OK,
+            consent(&signed_in.session.csrf_token, &pending),
+        ),
+        Err(response) => response,
+    }
 }
 
 async fn post_decide(
@@ -135,24 +146,13 @@ async fn post_decide(
     signed_in: SignedIn,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let viewer = viewer_of(&signed_in);
-    if !csrf::is_valid(&viewer, form.csrf_token.as_deref()) {
-        return csrf::rejected();
-    }
-    let token = signed_in.session.csrf_token.clone();
     let code = form.user_code.unwrap_or_default();
-    let pending = match find(&state, &code).await {
-        Ok(Some(pending)) => pending,
-        Ok(None) => {
-            let inner = code_form(
-                &token,
-                &code,
-                Some("That code is not valid or has expired."),
-            );
-            return page(&signed_in, StatusCode::BAD_REQUEST, inner);
-        }
-        Err(response) => return response,
-    };
+    let pending =
+        match pending_from_form(&state, &signed_in, form.csrf_token.as_deref(), &code).await {
+            Ok(pending) => pending,
+            Err(response) => return response,
+        };
+    let token = signed_in.session.csrf_token.clone();
     let approve = form.decision.as_deref() == Some("allow");
     if approve {
         let request_like = state

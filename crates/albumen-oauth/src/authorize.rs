@@ -154,7 +154,20 @@ fn redirect_scope(requested: Option<&str>, granted: &ScopeSet) -> String {
     }
 }
 
+/// Where an approved request goes: back to the app, or (out-of-band) a page showing the
+/// code for the user to copy into the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    Redirect(String),
+    ShowCode(String),
+}
+
 impl AuthorizeRequest {
+    /// The out-of-band flow: no redirect, the code is shown to the user.
+    pub fn is_out_of_band(&self) -> bool {
+        is_out_of_band(&self.redirect_uri)
+    }
+
     /// A redirect carrying an error (with `state`), for the errors Google sends back.
     pub fn error_redirect(&self, code: OAuthCode) -> String {
         let mut pairs = vec![("error", code.as_str())];
@@ -213,13 +226,24 @@ impl Authority {
             ClientType::Desktop => is_loopback_redirect(&redirect_uri).is_some(),
             ClientType::Tv => false,
         };
-        if is_out_of_band(&redirect_uri) {
-            return Err(page(
-                OAuthCode::InvalidRequest,
-                400,
-                "The out-of-band (OOB) flow has been blocked in order to keep users secure.",
-            ));
-        }
+        // Google blocked the out-of-band flow for every app but Desktop apps in Testing.
+        let redirect_ok = if is_out_of_band(&redirect_uri) {
+            let testing = self
+                .consent_screen(&client.project_id)
+                .await?
+                .publishing_status
+                == PublishingStatus::Testing;
+            if client.client_type != ClientType::Desktop || !testing {
+                return Err(page(
+                    OAuthCode::InvalidRequest,
+                    400,
+                    "The out-of-band (OOB) flow has been blocked in order to keep users secure.",
+                ));
+            }
+            true
+        } else {
+            redirect_ok
+        };
         if !redirect_ok {
             return Err(page(
                 OAuthCode::RedirectUriMismatch,
@@ -423,11 +447,13 @@ impl Authority {
         user: &User,
         chosen: &ScopeSet,
         consent_shown: bool,
-    ) -> Result<String, OAuthError> {
+    ) -> Result<Approval, OAuthError> {
         let now = self.clock.now();
         let granted_now = chosen.intersection(&request.scopes);
         if granted_now.is_empty() {
-            return Ok(request.error_redirect(OAuthCode::AccessDenied));
+            return Ok(Approval::Redirect(
+                request.error_redirect(OAuthCode::AccessDenied),
+            ));
         }
         let (grant, all_granted) = self
             .record_consent(
@@ -472,6 +498,9 @@ impl Authority {
                         used_at: None,
                     })
                     .await?;
+                if request.is_out_of_band() {
+                    return Ok(Approval::ShowCode(code));
+                }
                 let mut pairs = Vec::new();
                 if let Some(state) = state {
                     pairs.push(("state", state));
@@ -483,7 +512,11 @@ impl Authority {
                     ("authuser", "0"),
                     ("prompt", prompt_value),
                 ]);
-                Ok(redirect_with(&request.redirect_uri, &pairs, false))
+                Ok(Approval::Redirect(redirect_with(
+                    &request.redirect_uri,
+                    &pairs,
+                    false,
+                )))
             }
             ResponseType::Token => {
                 let issued = self
@@ -513,7 +546,11 @@ impl Authority {
                     ("authuser", "0"),
                     ("prompt", prompt_value),
                 ]);
-                Ok(redirect_with(&request.redirect_uri, &pairs, true))
+                Ok(Approval::Redirect(redirect_with(
+                    &request.redirect_uri,
+                    &pairs,
+                    true,
+                )))
             }
         }
     }

@@ -159,6 +159,33 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Like [`Browser::authorize`], for flows that end on a page of ours (the out-of-band
+    /// code): returns the final status and the page, or the `Location` of a redirect.
+    pub async fn authorize_to_end(&self, url: &str, decision: &str) -> (StatusCode, String) {
+        let mut response = self.get(url).await;
+        for _ in 0..4 {
+            let status = response.status();
+            if status != StatusCode::OK {
+                return (status, location(&response));
+            }
+            let html = response.text().await.expect("page");
+            let Some(form) = forms(&html)
+                .into_iter()
+                .find(|f| f.action == "/o/oauth2/continue")
+            else {
+                return (status, html);
+            };
+            response = if html.contains("name=\"decision\"") {
+                self.submit(&form, &consent_fields(&html, decision)).await
+            } else {
+                self.submit(&form, &[]).await
+            };
+        }
+        (response.status(), location(&response))
+    }
+}
+
 /// The consent page's ticked scope boxes plus the decision.
 fn consent_fields<'a>(html: &'a str, decision: &'a str) -> Vec<(&'a str, &'a str)> {
     let mut fields = vec![("decision", decision)];

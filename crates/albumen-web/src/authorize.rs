@@ -7,7 +7,7 @@
 use albumen_api::AppState;
 use albumen_core::user::User;
 use albumen_oauth::OAuthError;
-use albumen_oauth::authorize::{AuthorizeFailure, AuthorizeParams, AuthorizeRequest};
+use albumen_oauth::authorize::{Approval, AuthorizeFailure, AuthorizeParams, AuthorizeRequest};
 use albumen_oauth::error::OAuthCode;
 use albumen_oauth::rules::scope::{ScopeSet, lookup};
 use axum::Router;
@@ -55,6 +55,34 @@ struct ContinueForm {
 /// Google's 302 to the app.
 fn found(location: &str) -> Response {
     (StatusCode::FOUND, [(header::LOCATION, location.to_owned())]).into_response()
+}
+
+/// An error the app hears about: in its redirect, or (out-of-band) on our page.
+fn send_back(request: &AuthorizeRequest, code: OAuthCode) -> Response {
+    if request.is_out_of_band() {
+        return error_page(403, code.as_str(), "The request was not completed.", &[]);
+    }
+    found(&request.error_redirect(code))
+}
+
+/// The end of an approved flow: back to the app, or the code to copy (out-of-band).
+fn approved(approval: &Approval) -> Response {
+    match approval {
+        Approval::Redirect(location) => found(location),
+        Approval::ShowCode(code) => {
+            let body = html! {
+                div.card.narrow {
+                    h1 { "Sign in" }
+                    p { "Please copy this code, switch to your application and paste it there:" }
+                    pre #code { (code) }
+                }
+            };
+            html_response(
+                StatusCode::OK,
+                document(&format!("Success code={code}"), None, body),
+            )
+        }
+    }
 }
 
 fn oauth_error_page(err: &OAuthError, params: &AuthorizeParams) -> Response {
@@ -134,7 +162,7 @@ async fn post_continue(
         return oauth_error_page(&err, &params);
     }
     if decision != "allow" {
-        return found(&request.error_redirect(OAuthCode::AccessDenied));
+        return send_back(&request, OAuthCode::AccessDenied);
     }
     // Sign-in scopes are not optional on Google's consent page; the others are ticked.
     let chosen_names = request
@@ -143,7 +171,7 @@ async fn post_continue(
         .filter(|name| is_identity(name) || form.scope.iter().any(|s| s == name));
     let chosen = ScopeSet::from_names(chosen_names).unwrap_or_else(|_| ScopeSet::empty());
     match state.authority.approve(&request, user, &chosen, true).await {
-        Ok(location) => found(&location),
+        Ok(approval) => approved(&approval),
         Err(err) => oauth_error_page(&err, &params),
     }
 }
@@ -180,7 +208,7 @@ async fn proceed(
     };
     let Some(user) = viewer.user() else {
         if request.prompt.none {
-            return found(&request.error_redirect(OAuthCode::LoginRequired));
+            return send_back(&request, OAuthCode::LoginRequired);
         }
         let mut target = sign_in_redirect(here).into_response();
         if let (Some(hint), Some(location)) =
@@ -208,7 +236,7 @@ async fn proceed(
     }
     if let Err(err) = state.authority.check_audience(&request, user).await {
         if request.prompt.none {
-            return found(&request.error_redirect(OAuthCode::AccessDenied));
+            return send_back(&request, OAuthCode::AccessDenied);
         }
         return oauth_error_page(&err, &params);
     }
@@ -225,12 +253,12 @@ async fn proceed(
             .approve(&request, user, &request.scopes, false)
             .await
         {
-            Ok(location) => found(&location),
+            Ok(approval) => approved(&approval),
             Err(err) => oauth_error_page(&err, &params),
         };
     }
     if request.prompt.none {
-        return found(&request.error_redirect(OAuthCode::ConsentRequired));
+        return send_back(&request, OAuthCode::ConsentRequired);
     }
     if request.needs_unverified_warning() && !progress.unverified_acknowledged {
         return step_page(
@@ -313,7 +341,11 @@ fn unverified_warning(request: &AuthorizeRequest) -> Markup {
             button.secondary type="submit" name="go" value="unsafe" { "Go to " (request.screen.app_name) " (unsafe)" }
         }
         div.actions {
-            a.button href=(request.error_redirect(OAuthCode::AccessDenied)) { "Back to safety" }
+            @if request.is_out_of_band() {
+                a.button href="/" { "Back to safety" }
+            } @else {
+                a.button href=(request.error_redirect(OAuthCode::AccessDenied)) { "Back to safety" }
+            }
         }
     }
 }

@@ -450,3 +450,46 @@ async fn a_code_flow_and_refresh_work_on_postgres_and_s3() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_out_of_band_flow_shows_the_code_for_desktop_apps_in_testing_only() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let browser = admin_browser(&app).await;
+    let oob = "urn:ietf:wg:oauth:2.0:oob";
+    let url = |client: &str| {
+        auth_url(&[
+            ("client_id", client),
+            ("redirect_uri", oob),
+            ("response_type", "code"),
+            ("scope", "openid email"),
+        ])
+    };
+    let (status, page) = browser
+        .authorize_to_end(&url(&seeded.desktop.client.client_id), "allow")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let code = page
+        .split("<pre id=\"code\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .expect("the code is shown")
+        .to_owned();
+    assert!(code.starts_with("4/0A"), "{code}");
+    let (status, tokens) = token(
+        &app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", oob),
+            ("client_id", &seeded.desktop.client.client_id),
+            ("client_secret", &seeded.desktop.secret),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+
+    let (status, page) = browser.page(&url(&seeded.web.client.client_id)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("out-of-band"), "{page}");
+}

@@ -16,8 +16,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::console::shared::{
-    Failure, FieldError, Reply, csrf_input, csrf_ok, day, error_above, error_under, forbidden,
-    not_found, page, store_failure,
+    Failure, FieldError, Reply, csrf_input, csrf_ok, day, enable_toggle, error_above, error_under,
+    forbidden, not_found, page, store_failure,
 };
 use crate::csrf;
 use crate::layout::internal_error_page;
@@ -107,17 +107,7 @@ fn user_row(signed_in: &SignedIn, user: &User) -> Markup {
             td { @if user.disabled { "Disabled" } @else { "Active" } }
             td { (day(user.created_at)) }
             td {
-                @if user.disabled {
-                    form method="post" action=(format!("{base}/enable")) {
-                        (csrf_input(signed_in))
-                        button.secondary type="submit" { "Enable" }
-                    }
-                } @else {
-                    form method="post" action=(format!("{base}/disable")) {
-                        (csrf_input(signed_in))
-                        button.secondary type="submit" { "Disable" }
-                    }
-                }
+                (enable_toggle(signed_in, &base, user.disabled))
                 form method="post" action=(format!("{base}/delete")) {
                     (csrf_input(signed_in))
                     label for=(confirm_id) {

@@ -8,8 +8,12 @@ not the server's internals.
 
 from __future__ import annotations
 
+import argparse
 import html.parser
+import sys
+import traceback
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
@@ -276,3 +280,36 @@ class Browser:
                 )
             response, current = self.post(form.action, form.fields_for(clicked)), self.absolute(form.action)
         raise CheckFailed(f"the authorization did not leave the server within {max_steps} steps: {self.steps}")
+
+
+def check_userinfo(base_url: str, access_token: str, email: str) -> None:
+    """/v1/userinfo with the token must name the signed-in user."""
+    userinfo = requests.get(
+        f"{base_url}/v1/userinfo", headers={"Authorization": f"Bearer {access_token}"}, timeout=30
+    )
+    if userinfo.status_code != 200:
+        raise CheckFailed(f"GET /v1/userinfo answered HTTP {userinfo.status_code}: {excerpt(userinfo.text)}")
+    info = userinfo.json()
+    if info.get("email") != email:
+        raise CheckFailed(f"/v1/userinfo names {info.get('email')!r}, expected {email!r}: {info}")
+
+
+def run_check(name: str, doc: str, client_kind: str, run: Callable[[argparse.Namespace], None]) -> int:
+    """Parses the common arguments, runs one client check and prints `NAME: passed` or why not."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--base-url", required=True, help="the server, e.g. http://127.0.0.1:8080")
+    parser.add_argument("--client-secrets", required=True, help=f"{client_kind}'s client_secret.json")
+    parser.add_argument("--email", required=True, help="a user allowed to authorize the app (a test user)")
+    parser.add_argument("--password", required=True)
+    args = parser.parse_args()
+    try:
+        run(args)
+    except CheckFailed as err:
+        print(f"{name}: FAILED: {err}", file=sys.stderr)
+        return 1
+    except Exception:
+        traceback.print_exc()
+        print(f"{name}: FAILED (unexpected exception above)", file=sys.stderr)
+        return 1
+    print(f"{name}: passed")
+    return 0

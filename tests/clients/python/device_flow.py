@@ -11,11 +11,10 @@ import argparse
 import json
 import sys
 import time
-import traceback
 
 import requests
 
-from albumen_pages import Browser, CheckFailed, excerpt, parse
+from albumen_pages import Browser, CheckFailed, check_userinfo, excerpt, parse, run_check
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SCOPE = "openid email"
@@ -123,34 +122,12 @@ def run(args: argparse.Namespace) -> None:
             raise CheckFailed(f"the device flow's token answer lacks {key!r}: {body}")
     if body.get("token_type") != "Bearer":
         raise CheckFailed(f"token_type is {body.get('token_type')!r}, expected 'Bearer'")
-    userinfo = requests.get(
-        f"{base_url}/v1/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"}, timeout=30
-    )
-    if userinfo.status_code != 200:
-        raise CheckFailed(f"GET /v1/userinfo answered HTTP {userinfo.status_code}: {excerpt(userinfo.text)}")
-    if userinfo.json().get("email") != args.email:
-        raise CheckFailed(f"/v1/userinfo names {userinfo.json().get('email')!r}, expected {args.email!r}")
+    check_userinfo(base_url, body["access_token"], args.email)
     print(f"tokens after {polls} polls")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", required=True, help="the server, e.g. http://127.0.0.1:8080")
-    parser.add_argument("--client-secrets", required=True, help="a TV client's client_secret.json")
-    parser.add_argument("--email", required=True, help="a user allowed to authorize the app (a test user)")
-    parser.add_argument("--password", required=True)
-    args = parser.parse_args()
-    try:
-        run(args)
-    except CheckFailed as err:
-        print(f"python device flow: FAILED: {err}", file=sys.stderr)
-        return 1
-    except Exception:
-        traceback.print_exc()
-        print("python device flow: FAILED (unexpected exception above)", file=sys.stderr)
-        return 1
-    print("python device flow: passed")
-    return 0
+    return run_check("python device flow", __doc__, "a TV client", run)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import google.oauth2.id_token  # noqa: E402
 import requests  # noqa: E402
 from google_auth_oauthlib.flow import InstalledAppFlow  # noqa: E402
 
-from albumen_pages import Browser, CheckFailed, excerpt  # noqa: E402
+from albumen_pages import Browser, CheckFailed, check_userinfo, excerpt, run_check  # noqa: E402
 
 PICKER = "https://www.googleapis.com/auth/photospicker.mediaitems.readonly"
 SCOPES = ["openid", "email", PICKER]
@@ -157,36 +157,11 @@ def run(args: argparse.Namespace) -> None:
     if not creds.valid:
         raise CheckFailed(f"the refreshed credentials are not valid (expiry {creds.expiry})")
 
-    userinfo = requests.get(
-        f"{base_url}/v1/userinfo", headers={"Authorization": f"Bearer {creds.token}"}, timeout=30
-    )
-    if userinfo.status_code != 200:
-        raise CheckFailed(
-            f"GET /v1/userinfo with the refreshed token answered HTTP {userinfo.status_code}: {excerpt(userinfo.text)}"
-        )
-    info = userinfo.json()
-    if info.get("email") != args.email:
-        raise CheckFailed(f"/v1/userinfo names {info.get('email')!r}, expected {args.email!r}: {info}")
+    check_userinfo(base_url, creds.token, args.email)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", required=True, help="the server, e.g. http://127.0.0.1:8080")
-    parser.add_argument("--client-secrets", required=True, help="a Desktop client's client_secret.json")
-    parser.add_argument("--email", required=True, help="a user allowed to authorize the app (a test user)")
-    parser.add_argument("--password", required=True)
-    args = parser.parse_args()
-    try:
-        run(args)
-    except CheckFailed as err:
-        print(f"python installed app flow: FAILED: {err}", file=sys.stderr)
-        return 1
-    except Exception:
-        traceback.print_exc()
-        print("python installed app flow: FAILED (unexpected exception above)", file=sys.stderr)
-        return 1
-    print("python installed app flow: passed")
-    return 0
+    return run_check("python installed app flow", __doc__, "a Desktop client", run)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 use albumen_api::AppState;
 use albumen_core::client::{ClientSecret, ClientType, OAuthClient};
 use albumen_core::project::Project;
+use albumen_oauth::console::ConsoleError;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -18,8 +19,8 @@ use super::clients::{
     SETTINGS_FIELDS, SettingsForm, json_download, secret_reveal, settings_fields,
 };
 use super::shared::{
-    Failure, FieldError, Reply, console_failure, csrf_input, csrf_ok, day, error_above,
-    error_under, line_values, not_found, page, store_failure,
+    Failure, FieldError, Reply, console_failure, csrf_input, csrf_ok, day, enable_toggle,
+    error_above, error_under, line_values, not_found, page, store_failure,
 };
 use super::{Section, project_nav};
 use crate::csrf;
@@ -110,6 +111,19 @@ impl Detail {
         }
     }
 
+    /// The client page again (with its stored settings), showing why an action was refused.
+    fn render_refusal(&self, signed_in: &SignedIn, err: ConsoleError) -> Reply {
+        let error = FieldError::from_console(err)?;
+        let draft = self.stored_settings();
+        Ok(self.render(
+            signed_in,
+            StatusCode::BAD_REQUEST,
+            &draft,
+            Some(&error),
+            false,
+        ))
+    }
+
     fn render(
         &self,
         signed_in: &SignedIn,
@@ -158,17 +172,7 @@ impl Detail {
                                 td { code { "****" (secret.last_four) } }
                                 td { @if secret.disabled_at.is_some() { "Disabled" } @else { strong { "Enabled" } } }
                                 td.actions {
-                                    @if secret.disabled_at.is_some() {
-                                        form method="post" action=(format!("{base}/enable")) {
-                                            (csrf_input(signed_in))
-                                            button.secondary type="submit" { "Enable" }
-                                        }
-                                    } @else {
-                                        form method="post" action=(format!("{base}/disable")) {
-                                            (csrf_input(signed_in))
-                                            button.secondary type="submit" { "Disable" }
-                                        }
-                                    }
+                                    (enable_toggle(signed_in, &base, secret.disabled_at.is_some()))
                                     form method="post" action=(format!("{base}/delete")) {
                                         (csrf_input(signed_in))
                                         button.danger type="submit" { "Delete" }
@@ -332,17 +336,7 @@ async fn post_add_secret(
                 "Client secret added",
             )
         }
-        Err(err) => {
-            let error = FieldError::from_console(err)?;
-            let draft = detail.stored_settings();
-            Ok(detail.render(
-                &signed_in,
-                StatusCode::BAD_REQUEST,
-                &draft,
-                Some(&error),
-                false,
-            ))
-        }
+        Err(err) => detail.render_refusal(&signed_in, err),
     }
 }
 
@@ -359,14 +353,9 @@ async fn post_secret(
     let authority = &state.authority;
     let (user, id) = (&signed_in.user, detail.client.client_id.as_str());
     let outcome = match action.as_str() {
-        "enable" => {
+        "enable" | "disable" => {
             authority
-                .set_client_secret_enabled(user, id, &secret_id, true)
-                .await
-        }
-        "disable" => {
-            authority
-                .set_client_secret_enabled(user, id, &secret_id, false)
+                .set_client_secret_enabled(user, id, &secret_id, action == "enable")
                 .await
         }
         "delete" => authority.delete_client_secret(user, id, &secret_id).await,
@@ -374,16 +363,6 @@ async fn post_secret(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("{}#secrets", detail.href())).into_response()),
-        Err(err) => {
-            let error = FieldError::from_console(err)?;
-            let draft = detail.stored_settings();
-            Ok(detail.render(
-                &signed_in,
-                StatusCode::BAD_REQUEST,
-                &draft,
-                Some(&error),
-                false,
-            ))
-        }
+        Err(err) => detail.render_refusal(&signed_in, err),
     }
 }

@@ -48,6 +48,22 @@ pub(crate) fn csrf_input(signed_in: &SignedIn) -> Markup {
 }
 
 /// A whole page with the signed-in header.
+/// The Enable button of something disabled, or the Disable button of something enabled,
+/// posting to `{base}/enable` or `{base}/disable`.
+pub(crate) fn enable_toggle(signed_in: &SignedIn, base: &str, disabled: bool) -> Markup {
+    let (action, label) = if disabled {
+        ("enable", "Enable")
+    } else {
+        ("disable", "Disable")
+    };
+    html! {
+        form method="post" action=(format!("{base}/{action}")) {
+            (csrf_input(signed_in))
+            button.secondary type="submit" { (label) }
+        }
+    }
+}
+
 pub(crate) fn page(
     signed_in: &SignedIn,
     status: StatusCode,

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod consent;
 pub mod error;
 pub mod grant;
+pub mod media;
 pub mod page;
 pub mod ports;
 pub mod project;

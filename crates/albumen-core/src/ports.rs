@@ -9,6 +9,10 @@ use crate::client::{ClientSecret, ClientSettings, OAuthClient};
 use crate::consent::ConsentScreen;
 use crate::error::StoreError;
 use crate::grant::{AuthCode, DeviceAuthorization, Grant, IssuedToken, SigningKey, WebSession};
+use crate::media::{
+    Album, AlbumPosition, AlbumShare, BlobUse, Enrichment, EntryRef, MediaItem, MediaQuery,
+    VideoStatus, Visibility,
+};
 use crate::page::{Page, Paged};
 use crate::project::{ApiService, NewProject, Project};
 use crate::upload::UploadToken;
@@ -204,6 +208,115 @@ pub trait UploadRepo: Send + Sync {
     async fn get_upload_token(&self, digest: &str) -> Result<UploadToken, StoreError>;
 }
 
+/// Media items, albums, album entries, enrichments and album sharing.
+#[async_trait]
+pub trait MediaRepo: Send + Sync {
+    /// In one transaction: marks the upload token `token_digest` used (`Conflict { what:
+    /// "upload_tokens.used" }` if it already was, `NotFound` if unknown) and inserts `item`,
+    /// unless the user already has an item with the same `blob_key`, which is then returned
+    /// instead (Google resolves identical bytes to the existing item).
+    async fn create_media_item_from_upload(
+        &self,
+        token_digest: &str,
+        item: &MediaItem,
+        now: OffsetDateTime,
+    ) -> Result<MediaItem, StoreError>;
+    async fn get_media_item(&self, id: &str) -> Result<MediaItem, StoreError>;
+    /// The items that exist among `ids`, in no particular order.
+    async fn get_media_items(&self, ids: &[String]) -> Result<Vec<MediaItem>, StoreError>;
+    /// Newest first by `creation_time` (ties by id), oldest first with `oldest_first`, or
+    /// in album order when the query names an album. Keyset-paged.
+    async fn search_media_items(
+        &self,
+        query: &MediaQuery,
+        page: &Page,
+    ) -> Result<Paged<MediaItem>, StoreError>;
+    async fn set_media_description(&self, id: &str, description: &str) -> Result<(), StoreError>;
+    async fn set_media_flags(
+        &self,
+        id: &str,
+        is_favorite: bool,
+        is_archived: bool,
+    ) -> Result<(), StoreError>;
+    /// Records the outcome of the background video probe (and what it learned).
+    async fn finish_video_processing(
+        &self,
+        item: &MediaItem,
+        status: VideoStatus,
+    ) -> Result<(), StoreError>;
+    /// Atomically leases one `PROCESSING` video whose lease is free or lapsed at `now`,
+    /// until `lease_until`, so that one node probes it.
+    async fn claim_processing_video(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Option<MediaItem>, StoreError>;
+
+    async fn insert_album(&self, album: &Album) -> Result<(), StoreError>;
+    async fn get_album(&self, id: &str) -> Result<Album, StoreError>;
+    /// Albums the visibility allows (owned ones only), newest first, keyset-paged.
+    async fn list_albums(
+        &self,
+        visibility: &Visibility,
+        page: &Page,
+    ) -> Result<Paged<Album>, StoreError>;
+    /// Sets the title and/or the cover (`Some(None)` clears the cover).
+    async fn update_album(
+        &self,
+        id: &str,
+        title: Option<&str>,
+        cover_media_item_id: Option<Option<&str>>,
+    ) -> Result<(), StoreError>;
+    /// Inserts `entries` at `position`, in order, in one transaction; media items already
+    /// in the album are left where they are. `NotFound` for an unknown album;
+    /// `Conflict { what: "album_entries.capacity" }` past [`crate::media::MAX_ALBUM_ITEMS`];
+    /// `Conflict { what: "album_entries.relative" }` when the relative entry of an `After…`
+    /// position is not in the album.
+    async fn add_album_entries(
+        &self,
+        album_id: &str,
+        entries: &[EntryRef],
+        position: &AlbumPosition,
+    ) -> Result<(), StoreError>;
+    /// Removes the media items from the album, all or none:
+    /// `Conflict { what: "album_entries.missing" }` if one of them is not in it.
+    async fn remove_album_media_items(
+        &self,
+        album_id: &str,
+        media_item_ids: &[String],
+    ) -> Result<(), StoreError>;
+    /// Stores the enrichment and its entry at `position`, in one transaction (errors as
+    /// [`MediaRepo::add_album_entries`]).
+    async fn add_enrichment(
+        &self,
+        enrichment: &Enrichment,
+        position: &AlbumPosition,
+    ) -> Result<(), StoreError>;
+
+    /// Shares the album (or updates its options); the owner is a member.
+    async fn share_album(&self, album_id: &str, share: &AlbumShare) -> Result<(), StoreError>;
+    /// Stops sharing: the share token dies and every other member leaves.
+    async fn unshare_album(&self, album_id: &str) -> Result<(), StoreError>;
+    async fn get_album_by_share_token(&self, share_token: &str) -> Result<Album, StoreError>;
+    async fn join_album(
+        &self,
+        album_id: &str,
+        user: &UserId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn leave_album(&self, album_id: &str, user: &UserId) -> Result<(), StoreError>;
+    async fn is_album_member(&self, album_id: &str, user: &UserId) -> Result<bool, StoreError>;
+    /// Shared albums the user owns or joined, newest first, keyset-paged.
+    async fn list_shared_albums(
+        &self,
+        user: &UserId,
+        page: &Page,
+    ) -> Result<Paged<Album>, StoreError>;
+
+    /// Whether any item, live upload token or upload session still points at the blob.
+    async fn blob_use(&self, blob_key: &str) -> Result<BlobUse, StoreError>;
+}
+
 /// ID-token signing keys.
 #[async_trait]
 pub trait KeyRepo: Send + Sync {
@@ -225,6 +338,7 @@ pub trait MetadataStore:
     + GrantRepo
     + KeyRepo
     + UploadRepo
+    + MediaRepo
     + std::fmt::Debug
 {
 }
@@ -240,6 +354,7 @@ impl<T> MetadataStore for T where
         + GrantRepo
         + KeyRepo
         + UploadRepo
+        + MediaRepo
         + std::fmt::Debug
 {
 }

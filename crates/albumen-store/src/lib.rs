@@ -7,6 +7,7 @@ mod clients;
 mod devices;
 mod error;
 mod grants;
+mod media;
 mod pool;
 mod projects;
 mod sessions;

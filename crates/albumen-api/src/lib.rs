@@ -8,7 +8,7 @@ mod console_api;
 pub mod error;
 pub mod extract;
 mod health;
-mod library;
+pub mod library;
 mod metrics;
 mod middleware;
 pub mod oauth;

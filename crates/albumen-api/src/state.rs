@@ -6,7 +6,8 @@ use std::sync::Arc;
 use albumen_blob::BlobStore;
 use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
-use albumen_library::upload::UploadLimits;
+use albumen_library::base_url::BaseUrlSigner;
+use albumen_library::profile::LibrarySettings;
 use albumen_oauth::Authority;
 use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
@@ -22,8 +23,11 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Signs session and CSRF cookies; shared by every node through the database.
     pub cookie_key: Key,
-    /// The largest photo and video uploads.
-    pub upload_limits: UploadLimits,
+    /// The compatibility profile and the upload limits.
+    pub library: LibrarySettings,
+    /// Mints and checks the signed `baseUrl`s (key shared by every node through the
+    /// database).
+    pub base_urls: BaseUrlSigner,
     /// The base URL clients reach this server at (no trailing slash); every URL the server
     /// hands out is built from it.
     pub public_url: String,

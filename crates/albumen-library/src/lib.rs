@@ -3,4 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod base_url;
+pub mod profile;
 pub mod upload;

@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use albumen_library::profile::Profile;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize, Serializer};
@@ -27,6 +28,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub blob: BlobConfig,
     pub uploads: UploadsConfig,
+    pub library: LibraryConfig,
     pub log: LogConfig,
 }
 
@@ -36,6 +38,14 @@ pub struct Config {
 pub struct UploadsConfig {
     pub max_photo_bytes: u64,
     pub max_video_bytes: u64,
+}
+
+/// How the Library API behaves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LibraryConfig {
+    /// `google` (today's Google) or `legacy` (the pre-2025 scopes and shared albums).
+    pub profile: Profile,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -166,6 +176,9 @@ impl Default for Config {
             uploads: UploadsConfig {
                 max_photo_bytes: 200 * 1024 * 1024,
                 max_video_bytes: 20 * 1024 * 1024 * 1024,
+            },
+            library: LibraryConfig {
+                profile: Profile::Google,
             },
             log: LogConfig {
                 level: "info".to_owned(),

@@ -9,11 +9,14 @@ use albumen_api::{AppState, Metrics, RouterOptions};
 use albumen_blob::{BlobStore, S3Options};
 use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
+use albumen_library::base_url::BaseUrlSigner;
+use albumen_library::profile::LibrarySettings;
 use albumen_library::upload::UploadLimits;
 use albumen_oauth::{Authority, AuthoritySettings, keys, secrets};
 use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
 use anyhow::Context as _;
 use axum_extra::extract::cookie::Key;
+use sha2::{Digest as _, Sha256};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -107,7 +110,7 @@ pub async fn build_state(
     blobs: BlobStore,
     clock: Arc<dyn Clock>,
     public_url: String,
-    upload_limits: UploadLimits,
+    library: LibrarySettings,
 ) -> anyhow::Result<AppState> {
     let store: Arc<dyn MetadataStore> = Arc::new(store);
     let authority = Arc::new(Authority::new(
@@ -125,6 +128,11 @@ pub async fn build_state(
         .context("cannot read the cookie key")?;
     let cookie_key = Key::try_from(cookie_secret.as_bytes())
         .map_err(|_| anyhow::anyhow!("the stored cookie key is too short"))?;
+    let base_url_secret = store
+        .get_or_insert_setting("base_url_key", &secrets::new_opaque(64))
+        .await
+        .context("cannot read the baseUrl key")?;
+    let base_urls = BaseUrlSigner::new(Sha256::digest(base_url_secret.as_bytes()).into());
     Ok(AppState {
         store,
         authority,
@@ -132,7 +140,8 @@ pub async fn build_state(
         clock,
         metrics: Arc::new(Metrics::default()),
         cookie_key,
-        upload_limits,
+        library,
+        base_urls,
         public_url,
     })
 }
@@ -161,18 +170,14 @@ impl Server {
             .local_addr()
             .context("cannot read the bound address")?;
         let public_url = public_url(config, addr);
-        let upload_limits = UploadLimits {
-            max_photo_bytes: config.uploads.max_photo_bytes,
-            max_video_bytes: config.uploads.max_video_bytes,
+        let library = LibrarySettings {
+            profile: config.library.profile,
+            upload_limits: UploadLimits {
+                max_photo_bytes: config.uploads.max_photo_bytes,
+                max_video_bytes: config.uploads.max_video_bytes,
+            },
         };
-        let state = build_state(
-            store.clone(),
-            blobs,
-            clock,
-            public_url.clone(),
-            upload_limits,
-        )
-        .await?;
+        let state = build_state(store.clone(), blobs, clock, public_url.clone(), library).await?;
         let app = albumen_api::router(
             state.clone(),
             RouterOptions {

@@ -218,7 +218,8 @@ mod tests {
             clock,
             metrics: Arc::new(Metrics::default()),
             cookie_key: Key::generate(),
-            upload_limits: albumen_library::upload::UploadLimits::default(),
+            library: albumen_library::profile::LibrarySettings::default(),
+            base_urls: albumen_library::base_url::BaseUrlSigner::new([7; 32]),
             public_url,
         };
         let app = Router::new()

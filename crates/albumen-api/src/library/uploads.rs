@@ -105,7 +105,7 @@ pub(crate) async fn post_upload(
         state.clock.as_ref(),
         upload,
         body.into_data_stream(),
-        state.upload_limits,
+        state.library.upload_limits,
     )
     .await;
     match result {

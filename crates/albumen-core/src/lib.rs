@@ -11,6 +11,7 @@ pub mod media;
 pub mod page;
 pub mod ports;
 pub mod project;
+pub mod quota;
 pub mod upload;
 pub mod user;
 

@@ -15,6 +15,7 @@ use crate::media::{
 };
 use crate::page::{Page, Paged};
 use crate::project::{ApiService, NewProject, Project};
+use crate::quota::{Charged, QuotaCounter, QuotaLimits};
 use crate::upload::UploadToken;
 use crate::user::{Email, NewUser, PasswordHash, User, UserId};
 
@@ -317,6 +318,40 @@ pub trait MediaRepo: Send + Sync {
     async fn blob_use(&self, blob_key: &str) -> Result<BlobUse, StoreError>;
 }
 
+/// Library API quotas: each project's limits and the windowed counters charged against
+/// them, shared by every node.
+#[async_trait]
+pub trait QuotaRepo: Send + Sync {
+    /// The project's limits, or `None` if it never set any (the defaults apply).
+    async fn get_quota_limits(&self, project_id: &str) -> Result<Option<QuotaLimits>, StoreError>;
+    /// Stores the project's limits, replacing earlier ones.
+    async fn put_quota_limits(
+        &self,
+        project_id: &str,
+        limits: &QuotaLimits,
+    ) -> Result<(), StoreError>;
+    /// Atomically, in one statement: adds one to the counter unless it already reached the
+    /// project's limit for the counter's metric (`default_limit` if the project set none).
+    /// A refused charge leaves the counter as it was.
+    async fn charge_quota(
+        &self,
+        counter: &QuotaCounter,
+        default_limit: u64,
+    ) -> Result<Charged, StoreError>;
+    /// Takes one charge back (when another quota refused the same request).
+    async fn refund_quota(&self, counter: &QuotaCounter) -> Result<(), StoreError>;
+    /// How many charges the counter holds (0 if none).
+    async fn get_quota_count(&self, counter: &QuotaCounter) -> Result<u64, StoreError>;
+    /// Deletes the counters whose window ended at or before `at`; returns how many.
+    async fn delete_quota_counters_ended(&self, at: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// Whether an album holds an entry, to check a relative position before anything changes.
+#[async_trait]
+pub trait AlbumEntryLookup: Send + Sync {
+    async fn album_has_entry(&self, album_id: &str, entry: &EntryRef) -> Result<bool, StoreError>;
+}
+
 /// ID-token signing keys.
 #[async_trait]
 pub trait KeyRepo: Send + Sync {
@@ -339,6 +374,7 @@ pub trait MetadataStore:
     + KeyRepo
     + UploadRepo
     + MediaRepo
+    + QuotaRepo
     + std::fmt::Debug
 {
 }
@@ -355,6 +391,7 @@ impl<T> MetadataStore for T where
         + KeyRepo
         + UploadRepo
         + MediaRepo
+        + QuotaRepo
         + std::fmt::Debug
 {
 }

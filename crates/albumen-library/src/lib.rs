@@ -4,4 +4,5 @@
 
 pub mod base_url;
 pub mod profile;
+pub mod quota;
 pub mod upload;

@@ -10,6 +10,7 @@ mod grants;
 mod media;
 mod pool;
 mod projects;
+mod quotas;
 mod sessions;
 mod settings;
 mod time_codec;

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod console_api;
+mod discovery;
 pub mod error;
 pub mod extract;
 mod health;

@@ -11,6 +11,7 @@ use crate::metrics::{get_metrics, record_request};
 use crate::middleware::{envelope_bare_errors, security_headers};
 use crate::request_id::assign_request_id;
 use crate::state::AppState;
+use crate::wire::system_params::system_parameters;
 
 /// Settings of the HTTP layer itself.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +26,7 @@ pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) 
     let limited = Router::new()
         .merge(crate::oauth::router())
         .merge(crate::console_api::router())
+        .merge(crate::discovery::router())
         .merge(pages)
         .route("/healthz", get(get_healthz))
         .route("/readyz", get(get_readyz))
@@ -32,7 +34,9 @@ pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) 
         .fallback(|| async { ApiError::method_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_found() })
         // Innermost first: the limit's 413 is counted, then put in the envelope.
-        .layer(RequestBodyLimitLayer::new(options.max_body_bytes));
+        .layer(RequestBodyLimitLayer::new(options.max_body_bytes))
+        // `fields`, `prettyPrint` and `alt` on the Library API's JSON paths.
+        .layer(from_fn(system_parameters));
     // Uploads stream any size to the blob store and enforce their own limits, so they are
     // merged after the general body limit and under every other layer.
     let mut app = limited

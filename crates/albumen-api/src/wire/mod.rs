@@ -1,5 +1,9 @@
 //! Google's JSON response conventions: `application/json; charset=UTF-8`, pretty-printed by
-//! default (Google's `prettyPrint` defaults to true).
+//! default (Google's `prettyPrint` defaults to true); the partial-response selector and the
+//! middleware for the system query parameters live in the submodules.
+
+pub mod field_mask;
+pub mod system_params;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};

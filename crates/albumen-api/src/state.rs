@@ -8,9 +8,11 @@ use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
 use albumen_library::base_url::BaseUrlSigner;
 use albumen_library::profile::LibrarySettings;
+use albumen_library::service::Library;
 use albumen_oauth::Authority;
 use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
+use tokio::sync::Notify;
 
 use crate::metrics::Metrics;
 
@@ -28,6 +30,8 @@ pub struct AppState {
     /// Mints and checks the signed `baseUrl`s (key shared by every node through the
     /// database).
     pub base_urls: BaseUrlSigner,
+    /// Wakes this node's video worker when a video waits to be processed.
+    pub video_jobs: Arc<Notify>,
     /// The base URL clients reach this server at (no trailing slash); every URL the server
     /// hands out is built from it.
     pub public_url: String,
@@ -38,6 +42,19 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("public_url", &self.public_url)
             .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// The Library service over this state's ports.
+    pub fn library_service(&self) -> Library {
+        Library {
+            store: self.store.clone(),
+            blobs: self.blobs.clone(),
+            clock: self.clock.clone(),
+            settings: self.library,
+            video_jobs: self.video_jobs.clone(),
+        }
     }
 }
 

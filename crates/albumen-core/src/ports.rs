@@ -17,6 +17,7 @@ use crate::page::{Page, Paged};
 use crate::project::{ApiService, NewProject, Project};
 use crate::quota::{Charged, QuotaCounter, QuotaLimits};
 use crate::upload::UploadToken;
+use crate::upload_session::{UploadChunk, UploadSession};
 use crate::user::{Email, NewUser, PasswordHash, User, UserId};
 
 /// Whether the store can serve requests right now (for `/readyz`).
@@ -209,6 +210,46 @@ pub trait UploadRepo: Send + Sync {
     async fn get_upload_token(&self, digest: &str) -> Result<UploadToken, StoreError>;
 }
 
+/// Resumable upload sessions and their committed chunks.
+#[async_trait]
+pub trait UploadSessionRepo: Send + Sync {
+    async fn insert_upload_session(&self, session: &UploadSession) -> Result<(), StoreError>;
+    async fn get_upload_session(&self, digest: &str) -> Result<UploadSession, StoreError>;
+    /// Atomically records `chunk` and advances the session's received size from
+    /// `chunk.offset` to its end, only if the session is active and has received exactly
+    /// `chunk.offset` bytes: otherwise (a racing duplicate chunk, a cancel, an unknown
+    /// session) `Conflict { what: "upload_sessions.received" }` and nothing changes.
+    async fn commit_upload_chunk(
+        &self,
+        digest: &str,
+        chunk: &UploadChunk,
+    ) -> Result<(), StoreError>;
+    /// The session's chunks in offset order, keyset-paged by offset.
+    async fn list_upload_chunks(
+        &self,
+        digest: &str,
+        page: &Page,
+    ) -> Result<Paged<UploadChunk>, StoreError>;
+    /// In one transaction: marks the session final if it is active and has received exactly
+    /// `received` bytes, stores `token`, and drops the chunk records (their blobs become the
+    /// orphan collector's). `Conflict { what: "upload_sessions.state" }` otherwise.
+    async fn finalize_upload_session(
+        &self,
+        digest: &str,
+        received: u64,
+        token: &UploadToken,
+    ) -> Result<(), StoreError>;
+    /// Marks an active session cancelled and drops its chunk records;
+    /// `Conflict { what: "upload_sessions.state" }` if it is not active.
+    async fn cancel_upload_session(&self, digest: &str) -> Result<(), StoreError>;
+    /// Deletes the sessions that expired at or before `now`, chunk records included, and
+    /// returns how many there were.
+    async fn delete_expired_upload_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+    /// Whether a chunk of a session that is still active (expired or not) references the
+    /// blob, for the collector of orphaned blobs.
+    async fn session_uses_blob(&self, blob_key: &str) -> Result<bool, StoreError>;
+}
+
 /// Media items, albums, album entries, enrichments and album sharing.
 #[async_trait]
 pub trait MediaRepo: Send + Sync {
@@ -373,7 +414,9 @@ pub trait MetadataStore:
     + GrantRepo
     + KeyRepo
     + UploadRepo
+    + UploadSessionRepo
     + MediaRepo
+    + AlbumEntryLookup
     + QuotaRepo
     + std::fmt::Debug
 {
@@ -390,7 +433,9 @@ impl<T> MetadataStore for T where
         + GrantRepo
         + KeyRepo
         + UploadRepo
+        + UploadSessionRepo
         + MediaRepo
+        + AlbumEntryLookup
         + QuotaRepo
         + std::fmt::Debug
 {

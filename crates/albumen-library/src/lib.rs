@@ -2,7 +2,21 @@
 //! app-created scoping and the signed `baseUrl`s that serve media bytes.
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod albums;
 pub mod base_url;
+pub mod batch_create;
+pub mod blob_reader;
+pub mod enrichment;
+pub mod error;
+pub mod ids;
+pub mod items;
+pub mod page_token;
 pub mod profile;
 pub mod quota;
+pub mod resumable;
+pub mod search;
+pub mod service;
+pub mod sharing;
+pub mod video_worker;
 pub mod upload;

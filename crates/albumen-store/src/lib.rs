@@ -3,17 +3,26 @@
 //! [`on_pool!`] macro runs it on whichever pool is configured. No `sqlx` type leaves this crate.
 #![forbid(unsafe_code)]
 
+mod album_entries;
+mod album_lookup;
+mod album_shares;
+mod albums;
 mod clients;
 mod devices;
+mod dialect;
 mod error;
 mod grants;
+mod keyset;
 mod media;
+mod media_items;
+mod media_search;
 mod pool;
 mod projects;
 mod quotas;
 mod sessions;
 mod settings;
 mod time_codec;
+mod upload_sessions;
 mod uploads;
 mod users;
 

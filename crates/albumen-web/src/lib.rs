@@ -12,6 +12,7 @@ mod csrf;
 mod device;
 mod home;
 mod layout;
+mod library_pages;
 mod session;
 mod signin;
 
@@ -29,5 +30,6 @@ pub fn router() -> Router<AppState> {
         .merge(device::router())
         .merge(console::router())
         .merge(account::router())
+        .merge(library_pages::router())
         .merge(admin_users::router())
 }

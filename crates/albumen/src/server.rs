@@ -142,6 +142,7 @@ pub async fn build_state(
         cookie_key,
         library,
         base_urls,
+        video_jobs: Arc::default(),
         public_url,
     })
 }
@@ -187,6 +188,7 @@ impl Server {
         )
         .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
+        tokio::spawn(state.library_service().run_video_worker(stop.subscribe()));
         let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
         let task = tokio::spawn(async move {
             let mut stop_signal = stopped.clone();

@@ -220,6 +220,7 @@ mod tests {
             cookie_key: Key::generate(),
             library: albumen_library::profile::LibrarySettings::default(),
             base_urls: albumen_library::base_url::BaseUrlSigner::new([7; 32]),
+            video_jobs: Arc::default(),
             public_url,
         };
         let app = Router::new()

@@ -1,9 +1,19 @@
 //! The Photos Library API's HTTP surface: uploads, media items, albums and shared albums.
 
+mod albums;
+mod body;
+mod call;
+mod media_items;
+mod query;
+mod quota;
+mod render;
+mod requests;
+mod resumable_uploads;
+mod shared_albums;
 mod uploads;
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
@@ -109,6 +119,33 @@ pub const LIBRARY_ROUTES: &[LibraryRoute] = &[
     ),
     route("photoslibrary.sharedAlbums.list", "GET", "v1/sharedAlbums"),
 ];
+
+/// The JSON methods (under the general body limit).
+pub fn json_router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/mediaItems", get(media_items::list))
+        .route("/v1/mediaItems:search", post(media_items::search))
+        .route(
+            "/v1/mediaItems:batchCreate",
+            post(media_items::batch_create),
+        )
+        .route("/v1/mediaItems:batchGet", get(media_items::batch_get))
+        .route(
+            "/v1/mediaItems/{id}",
+            get(media_items::get).patch(media_items::patch),
+        )
+        .route("/v1/albums", get(albums::list).post(albums::create))
+        .route(
+            "/v1/albums/{album_ref}",
+            get(albums::get)
+                .patch(albums::patch)
+                .post(albums::custom_verb),
+        )
+        .route("/v1/sharedAlbums", get(shared_albums::list))
+        .route("/v1/sharedAlbums:join", post(shared_albums::join))
+        .route("/v1/sharedAlbums:leave", post(shared_albums::leave))
+        .route("/v1/sharedAlbums/{token}", get(shared_albums::get))
+}
 
 /// Routes that stream large bodies and enforce their own size limits.
 pub fn streaming_router() -> Router<AppState> {

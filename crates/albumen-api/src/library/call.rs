@@ -1,0 +1,64 @@
+//! What every Library JSON handler does first and last: turn the bearer caller into an
+//! [`Actor`] for the service (API enabled, some Library scope present; the service then
+//! checks the exact scopes of the method under the server's profile), build the
+//! [`Library`] service, and render [`LibraryError`]s as Google's envelopes.
+
+use albumen_core::project::ApiService;
+use albumen_library::access::{self, Actor};
+use albumen_library::error::LibraryError;
+use albumen_library::service::Library;
+
+use super::render::UrlContext;
+use crate::error::{ApiError, Code};
+use crate::extract::bearer::{Caller, authorize_call, insufficient_scopes};
+use crate::state::AppState;
+
+/// Every scope some Library method accepts under some profile.
+const ANY_LIBRARY_SCOPE: [&str; 6] = [
+    access::APPENDONLY,
+    access::READONLY_APPCREATED,
+    access::EDIT_APPCREATED,
+    access::FULL_LIBRARY,
+    access::READONLY,
+    access::SHARING,
+];
+
+/// The checked caller of a Library method.
+pub(crate) async fn actor(state: &AppState, caller: &Caller) -> Result<Actor, ApiError> {
+    authorize_call(state, caller, ApiService::PhotosLibrary, &ANY_LIBRARY_SCOPE).await?;
+    Ok(Actor {
+        user_id: caller.0.user.id.clone(),
+        client_id: caller.0.client_id.clone(),
+        scopes: caller.0.scopes.iter().map(str::to_owned).collect(),
+    })
+}
+
+/// The Library service over the server's ports.
+pub(crate) fn library(state: &AppState) -> Library {
+    state.library_service()
+}
+
+/// The URL context for responses to `actor`.
+pub(crate) fn urls<'a>(state: &'a AppState, actor: &'a Actor) -> UrlContext<'a> {
+    UrlContext {
+        public_url: &state.public_url,
+        signer: &state.base_urls,
+        now: state.clock.now(),
+        user_id: actor.user_id.as_str(),
+    }
+}
+
+impl From<LibraryError> for ApiError {
+    fn from(err: LibraryError) -> Self {
+        match err {
+            LibraryError::InvalidArgument(message) => ApiError::new(Code::InvalidArgument, message),
+            LibraryError::PermissionDenied(message) => {
+                ApiError::new(Code::PermissionDenied, message)
+            }
+            LibraryError::NotFound(message) => ApiError::new(Code::NotFound, message),
+            LibraryError::InsufficientScopes => insufficient_scopes(),
+            LibraryError::Store(err) => err.into(),
+            LibraryError::Blob(err) => err.into(),
+        }
+    }
+}

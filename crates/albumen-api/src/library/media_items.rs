@@ -1,0 +1,155 @@
+//! The `mediaItems` methods: `batchCreate`, `batchGet`, `get`, `list`, `patch`, `search`.
+
+use albumen_library::items::BatchGetSlot;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::body::GoogleJson;
+use super::call::{actor, library, urls};
+use super::query::QueryParams;
+use super::render;
+use super::requests::{BatchCreateRequest, MediaItemBody, SearchRequest};
+use crate::error::ApiError;
+use crate::extract::bearer::Caller;
+use crate::state::AppState;
+use crate::wire::json_response;
+
+fn ok(value: &Value) -> Response {
+    json_response(StatusCode::OK, value)
+}
+
+/// `{"mediaItems": [...], "nextPageToken": ...}`, each omitted when empty.
+fn item_page(page: albumen_library::items::ItemPage, urls: &render::UrlContext<'_>) -> Value {
+    let mut out = Map::new();
+    if !page.items.is_empty() {
+        let items: Vec<Value> = page
+            .items
+            .iter()
+            .map(|v| render::media_item(v, urls))
+            .collect();
+        out.insert("mediaItems".into(), Value::Array(items));
+    }
+    if let Some(token) = page.next_page_token {
+        out.insert("nextPageToken".into(), json!(token));
+    }
+    Value::Object(out)
+}
+
+/// `GET /v1/mediaItems`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let params = QueryParams::parse(query.as_deref());
+    let page_size = params.int32("pageSize", "page_size")?;
+    let page = library(&state)
+        .list_items(&actor, page_size, params.get("pageToken"))
+        .await?;
+    Ok(ok(&item_page(page, &urls(&state, &actor))))
+}
+
+/// `POST /v1/mediaItems:search`.
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    GoogleJson(body): GoogleJson<SearchRequest>,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let page = library(&state).search_items(&actor, &body.into()).await?;
+    Ok(ok(&item_page(page, &urls(&state, &actor))))
+}
+
+/// `GET /v1/mediaItems/{id}` and `PATCH /v1/mediaItems/{id}`.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let view = library(&state).get_item(&actor, &id).await?;
+    Ok(ok(&render::media_item(&view, &urls(&state, &actor))))
+}
+
+pub(crate) async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    GoogleJson(body): GoogleJson<MediaItemBody>,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let params = QueryParams::parse(query.as_deref());
+    if let Some(body_id) = body.id.as_deref().filter(|b| !b.is_empty() && *b != id) {
+        return Err(ApiError::invalid_argument(format!(
+            "The media item id in the body ({body_id}) does not match the one in the URL."
+        )));
+    }
+    let view = library(&state)
+        .patch_item(
+            &actor,
+            &id,
+            params.get("updateMask"),
+            body.description.as_deref(),
+        )
+        .await?;
+    Ok(ok(&render::media_item(&view, &urls(&state, &actor))))
+}
+
+/// `GET /v1/mediaItems:batchGet`.
+pub(crate) async fn batch_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let ids = QueryParams::parse(query.as_deref()).all("mediaItemIds");
+    let slots = library(&state).batch_get(&actor, &ids).await?;
+    let urls = urls(&state, &actor);
+    let results: Vec<Value> = slots
+        .iter()
+        .map(|slot| match slot {
+            BatchGetSlot::Found(view) => json!({"mediaItem": render::media_item(view, &urls)}),
+            BatchGetSlot::Missing { code, message } => {
+                json!({"status": {"code": code, "message": message}})
+            }
+        })
+        .collect();
+    Ok(ok(&json!({"mediaItemResults": results})))
+}
+
+/// `POST /v1/mediaItems:batchCreate`: HTTP 200 with a status per item.
+pub(crate) async fn batch_create(
+    State(state): State<AppState>,
+    caller: Caller,
+    GoogleJson(body): GoogleJson<BatchCreateRequest>,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let outcomes = library(&state).batch_create(&actor, &body.into()).await?;
+    let urls = urls(&state, &actor);
+    let results: Vec<Value> = outcomes
+        .iter()
+        .map(|outcome| {
+            let mut entry = Map::new();
+            entry.insert("uploadToken".into(), json!(outcome.upload_token));
+            match &outcome.result {
+                Ok(view) => {
+                    // Code 0 (OK) is omitted, as proto-JSON does.
+                    entry.insert("status".into(), json!({"message": "Success"}));
+                    entry.insert("mediaItem".into(), render::media_item(view, &urls));
+                }
+                Err(failure) => {
+                    entry.insert(
+                        "status".into(),
+                        json!({"code": failure.code, "message": failure.message}),
+                    );
+                }
+            }
+            Value::Object(entry)
+        })
+        .collect();
+    Ok(ok(&json!({"newMediaItemResults": results})))
+}

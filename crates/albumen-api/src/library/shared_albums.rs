@@ -1,0 +1,80 @@
+//! The `sharedAlbums` methods (legacy profile; under `google` the service refuses them
+//! with Google's insufficient-scopes 403).
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::albums::album_page;
+use super::body::parse_google_json;
+use super::call::{actor, library, urls};
+use super::query::QueryParams;
+use super::render;
+use super::requests::ShareTokenRequest;
+use crate::error::ApiError;
+use crate::extract::bearer::Caller;
+use crate::state::AppState;
+use crate::wire::json_response;
+
+fn ok(value: &Value) -> Response {
+    json_response(StatusCode::OK, value)
+}
+
+/// `GET /v1/sharedAlbums`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let params = QueryParams::parse(query.as_deref());
+    let page = library(&state)
+        .list_shared_albums(
+            &actor,
+            params.int32("pageSize", "page_size")?,
+            params.get("pageToken"),
+        )
+        .await?;
+    Ok(ok(&album_page("sharedAlbums", page, &urls(&state, &actor))))
+}
+
+/// `GET /v1/sharedAlbums/{shareToken}`.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &caller).await?;
+    let view = library(&state).get_shared_album(&actor, &token).await?;
+    Ok(ok(&render::album(&view, &urls(&state, &actor))))
+}
+
+/// `POST /v1/sharedAlbums:join`.
+pub(crate) async fn join(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let request: ShareTokenRequest = parse_google_json(&body)?;
+    let actor = actor(&state, &caller).await?;
+    let token = request.share_token.unwrap_or_default();
+    let view = library(&state).join_shared_album(&actor, &token).await?;
+    Ok(ok(
+        &json!({"album": render::album(&view, &urls(&state, &actor))}),
+    ))
+}
+
+/// `POST /v1/sharedAlbums:leave`.
+pub(crate) async fn leave(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let request: ShareTokenRequest = parse_google_json(&body)?;
+    let actor = actor(&state, &caller).await?;
+    let token = request.share_token.unwrap_or_default();
+    library(&state).leave_shared_album(&actor, &token).await?;
+    Ok(ok(&json!({})))
+}

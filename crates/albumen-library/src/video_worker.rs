@@ -1,0 +1,82 @@
+//! The background job that takes a video from `PROCESSING` to `READY` or `FAILED`: any
+//! node leases one waiting video at a time through the database, probes its container
+//! again (the whole file, by seeking), records what it learned, and moves on.
+
+use albumen_core::media::{MediaItem, VideoStatus};
+use albumen_media::{Details, ProbeError};
+use time::Duration;
+use tokio::sync::watch;
+
+use crate::service::Library;
+
+/// How long a node holds a video before another may take it over (a crashed node's lease
+/// simply lapses).
+pub const LEASE: Duration = Duration::minutes(10);
+/// How often idle workers look for videos left by other nodes or lapsed leases.
+const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Library {
+    /// Processes every video waiting now; returns how many were finished.
+    pub async fn process_waiting_videos(&self) -> Result<usize, albumen_core::StoreError> {
+        let mut done = 0;
+        loop {
+            let now = self.clock.now();
+            let Some(item) = self.store.claim_processing_video(now, now + LEASE).await? else {
+                return Ok(done);
+            };
+            if self.process_video(item).await? {
+                done += 1;
+            }
+        }
+    }
+
+    /// Probes one video; `Ok(false)` when a read failure leaves it for a later attempt.
+    async fn process_video(&self, item: MediaItem) -> Result<bool, albumen_core::StoreError> {
+        match self.probe_blob(&item.blob_key, item.size).await {
+            Ok(probe) => {
+                let mut updated = item;
+                if let Some(d) = probe.dimensions {
+                    updated.width = Some(d.width);
+                    updated.height = Some(d.height);
+                }
+                if let Details::Video(video) = &probe.details {
+                    updated.facts.fps = video.fps.or(updated.facts.fps);
+                    updated.facts.duration = video.duration_s.or(updated.facts.duration);
+                }
+                updated.facts.camera_make = probe.camera_make.or(updated.facts.camera_make);
+                updated.facts.camera_model = probe.camera_model.or(updated.facts.camera_model);
+                updated.video_status = Some(VideoStatus::Ready);
+                self.store
+                    .finish_video_processing(&updated, VideoStatus::Ready)
+                    .await?;
+                Ok(true)
+            }
+            Err(ProbeError::Io(err)) => {
+                tracing::warn!(error = %err, item = %item.id, "video could not be read; will retry");
+                Ok(false)
+            }
+            Err(err) => {
+                tracing::info!(error = %err, item = %item.id, "video failed processing");
+                self.store
+                    .finish_video_processing(&item, VideoStatus::Failed)
+                    .await?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Runs until `stop` turns true: processes waiting videos whenever woken by a new
+    /// upload, and every [`IDLE_POLL`] otherwise.
+    pub async fn run_video_worker(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if let Err(err) = self.process_waiting_videos().await {
+                tracing::warn!(error = %err, "video worker could not reach the store");
+            }
+            tokio::select! {
+                () = self.video_jobs.notified() => {}
+                () = tokio::time::sleep(IDLE_POLL) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+}

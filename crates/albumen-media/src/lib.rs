@@ -1,6 +1,7 @@
 //! Albumen's media layer, probe half: what an uploaded file is and what it says about itself
 //! (type, size, capture time, camera, exposure, location, duration), read from untrusted bytes
-//! under limits. Pure and synchronous: no HTTP, SQL, async or clock; callers run it on a
+//! under limits; and [`location_strip`], the same-length patches that take the location out of
+//! a download. Pure and synchronous: no HTTP, SQL, async or clock; callers run it on a
 //! bounded blocking pool. It never decodes pixels (rendering is a separate concern).
 //!
 //! Where each fact comes from:
@@ -34,6 +35,7 @@ mod facts;
 mod image_probe;
 mod isobmff;
 mod limits;
+pub mod location_strip;
 mod media_type;
 mod raw_tiff;
 mod read;

@@ -9,6 +9,7 @@
 
 mod exif;
 mod images;
+mod location_strip;
 mod raw;
 mod robustness;
 mod samples;

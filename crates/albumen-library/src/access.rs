@@ -176,10 +176,25 @@ mod tests {
     #[test]
     fn whole_library_needs_legacy_and_a_library_wide_scope() {
         let reader = actor(&[READONLY]);
-        assert_eq!(visibility(Profile::Google, &reader, false).client_id.as_deref(), Some("c1"));
+        assert_eq!(
+            visibility(Profile::Google, &reader, false)
+                .client_id
+                .as_deref(),
+            Some("c1")
+        );
         assert_eq!(visibility(Profile::Legacy, &reader, false).client_id, None);
-        assert_eq!(visibility(Profile::Legacy, &reader, true).client_id.as_deref(), Some("c1"));
+        assert_eq!(
+            visibility(Profile::Legacy, &reader, true)
+                .client_id
+                .as_deref(),
+            Some("c1")
+        );
         let app = actor(&[READONLY_APPCREATED]);
-        assert_eq!(visibility(Profile::Legacy, &app, false).client_id.as_deref(), Some("c1"));
+        assert_eq!(
+            visibility(Profile::Legacy, &app, false)
+                .client_id
+                .as_deref(),
+            Some("c1")
+        );
     }
 }

@@ -68,7 +68,10 @@ impl Library {
         }
         let joined = self.settings.profile.is_legacy()
             && album.share.is_some()
-            && self.store.is_album_member(&album.id, &actor.user_id).await?;
+            && self
+                .store
+                .is_album_member(&album.id, &actor.user_id)
+                .await?;
         if joined { Ok(album) } else { Err(unknown()) }
     }
 
@@ -195,14 +198,20 @@ impl Library {
                 return Err(invalid(INVALID_MEDIA_ITEM_IN_REQUEST));
             }
         }
-        self.store.update_album(&album.id, set_title, set_cover).await?;
+        self.store
+            .update_album(&album.id, set_title, set_cover)
+            .await?;
         let updated = self.store.get_album(&album.id).await?;
         self.album_view(actor, updated).await
     }
 
     /// Items the caller may put into or take out of its albums: its app's items, or under
     /// `legacy` with a library-wide scope any item of the user's library.
-    async fn items_for_album_edit(&self, actor: &Actor, ids: &[String]) -> LibraryResult<Vec<MediaItem>> {
+    async fn items_for_album_edit(
+        &self,
+        actor: &Actor,
+        ids: &[String],
+    ) -> LibraryResult<Vec<MediaItem>> {
         check_batch_ids(ids)?;
         if !ids.iter().all(|id| is_well_formed(id)) {
             return Err(invalid(INVALID_MEDIA_ITEM_IN_REQUEST));
@@ -232,12 +241,20 @@ impl Library {
     }
 
     /// `albums.batchAddMediaItems`: appended in the order given, all or nothing.
-    pub async fn batch_add(&self, actor: &Actor, album_id: &str, ids: &[String]) -> LibraryResult<()> {
+    pub async fn batch_add(
+        &self,
+        actor: &Actor,
+        album_id: &str,
+        ids: &[String],
+    ) -> LibraryResult<()> {
         self.check(actor, Operation::AddToAlbum)?;
         check_batch_ids(ids)?;
         let album = self.album_to_add_to(actor, album_id).await?;
         self.items_for_album_edit(actor, ids).await?;
-        let entries: Vec<EntryRef> = ids.iter().map(|id| EntryRef::MediaItem(id.clone())).collect();
+        let entries: Vec<EntryRef> = ids
+            .iter()
+            .map(|id| EntryRef::MediaItem(id.clone()))
+            .collect();
         self.store
             .add_album_entries(&album.id, &entries, &AlbumPosition::Last)
             .await
@@ -245,7 +262,12 @@ impl Library {
     }
 
     /// `albums.batchRemoveMediaItems`: all or nothing.
-    pub async fn batch_remove(&self, actor: &Actor, album_id: &str, ids: &[String]) -> LibraryResult<()> {
+    pub async fn batch_remove(
+        &self,
+        actor: &Actor,
+        album_id: &str,
+        ids: &[String],
+    ) -> LibraryResult<()> {
         self.check(actor, Operation::RemoveFromAlbum)?;
         check_batch_ids(ids)?;
         let album = self.own_app_album(actor, album_id).await?;

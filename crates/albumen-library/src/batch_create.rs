@@ -16,9 +16,9 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::access::{self, Actor, Operation};
 use crate::blob_reader::BlobReader;
 use crate::error::{
-    ALBUM_FULL, ALBUM_NOT_FOUND, BAD_IMAGE, CREATE_FAILED, FILE_NAME_TOO_LONG,
-    INVALID_ALBUM_ID, INVALID_UPLOAD_TOKEN, LibraryError, LibraryResult, NO_PERMISSION_TO_ADD,
-    NOT_IMAGE, POSITION_WITHOUT_ALBUM, TOO_MANY_ITEMS, invalid,
+    ALBUM_FULL, ALBUM_NOT_FOUND, BAD_IMAGE, CREATE_FAILED, FILE_NAME_TOO_LONG, INVALID_ALBUM_ID,
+    INVALID_UPLOAD_TOKEN, LibraryError, LibraryResult, NO_PERMISSION_TO_ADD, NOT_IMAGE,
+    POSITION_WITHOUT_ALBUM, TOO_MANY_ITEMS, invalid,
 };
 use crate::ids::{is_well_formed, new_media_item_id};
 use crate::items::check_description;
@@ -164,7 +164,12 @@ impl Library {
     /// Probes a stored blob off the async runtime, with bounded memory for videos.
     pub(crate) async fn probe_blob(&self, blob_key: &str, size: u64) -> Result<Probe, ProbeError> {
         let key = BlobKey::parse(blob_key).ok_or(ProbeError::Unsupported)?;
-        let reader = BlobReader::new(self.blobs.clone(), key, size, tokio::runtime::Handle::current());
+        let reader = BlobReader::new(
+            self.blobs.clone(),
+            key,
+            size,
+            tokio::runtime::Handle::current(),
+        );
         let limits = Limits {
             max_bytes: self.settings.upload_limits.max_photo_bytes,
             max_video_bytes: self.settings.upload_limits.max_video_bytes,
@@ -182,7 +187,9 @@ impl Library {
             return Err(bad());
         }
         let stored = or_not_found(
-            self.store.get_upload_token(&upload_token_digest(token.trim())).await,
+            self.store
+                .get_upload_token(&upload_token_digest(token.trim()))
+                .await,
             bad,
         )?;
         let usable = stored.user_id == actor.user_id
@@ -193,7 +200,12 @@ impl Library {
     }
 
     /// Checks that the caller may add `count` items to the album.
-    async fn writable_album(&self, actor: &Actor, album_id: &str, count: usize) -> LibraryResult<()> {
+    async fn writable_album(
+        &self,
+        actor: &Actor,
+        album_id: &str,
+        count: usize,
+    ) -> LibraryResult<()> {
         if !is_well_formed(album_id) {
             return Err(invalid(INVALID_ALBUM_ID));
         }
@@ -251,7 +263,8 @@ impl Library {
             tokens.push(self.usable_token(actor, &item.upload_token).await?);
         }
         if let Some(album_id) = album_id {
-            self.writable_album(actor, album_id, input.items.len()).await?;
+            self.writable_album(actor, album_id, input.items.len())
+                .await?;
             if let Some(position) = &position {
                 self.check_relative_entry(album_id, position).await?;
             }
@@ -265,13 +278,16 @@ impl Library {
             });
         }
         if let Some(album_id) = album_id {
-            self.place_in_album(album_id, position.unwrap_or(AlbumPosition::Last), &mut outcomes)
-                .await?;
+            self.place_in_album(
+                album_id,
+                position.unwrap_or(AlbumPosition::Last),
+                &mut outcomes,
+            )
+            .await?;
         }
-        if outcomes
-            .iter()
-            .any(|o| matches!(&o.result, Ok(v) if v.item.video_status == Some(VideoStatus::Processing)))
-        {
+        if outcomes.iter().any(
+            |o| matches!(&o.result, Ok(v) if v.item.video_status == Some(VideoStatus::Processing)),
+        ) {
             self.video_jobs.notify_one();
         }
         Ok(outcomes)
@@ -303,7 +319,9 @@ impl Library {
                 in_album: None,
             })),
             // Used by a concurrent call since it was checked.
-            Err(StoreError::Conflict { .. } | StoreError::NotFound) => Err(invalid(INVALID_UPLOAD_TOKEN)),
+            Err(StoreError::Conflict { .. } | StoreError::NotFound) => {
+                Err(invalid(INVALID_UPLOAD_TOKEN))
+            }
             Err(err) => Err(err.into()),
         }
     }
@@ -323,7 +341,11 @@ impl Library {
         if entries.is_empty() {
             return Ok(());
         }
-        match self.store.add_album_entries(album_id, &entries, &position).await {
+        match self
+            .store
+            .add_album_entries(album_id, &entries, &position)
+            .await
+        {
             Ok(()) => {
                 for view in outcomes.iter_mut().filter_map(|o| o.result.as_mut().ok()) {
                     view.in_album = Some(album_id.to_owned());

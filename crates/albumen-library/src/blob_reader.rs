@@ -43,7 +43,10 @@ impl BlobReader {
         let key = self.key.clone();
         let range = self.position..end;
         let bytes = self.runtime.block_on(async move {
-            let read = blobs.get(&key, Some(range)).await.map_err(io::Error::other)?;
+            let read = blobs
+                .get(&key, Some(range))
+                .await
+                .map_err(io::Error::other)?;
             let chunks: Vec<Bytes> = read.body.try_collect().await.map_err(io::Error::other)?;
             Ok::<_, io::Error>(Bytes::from(chunks.concat()))
         })?;
@@ -62,7 +65,8 @@ impl Read for BlobReader {
         if self.position < self.window_start || self.position >= window_end {
             self.fill()?;
         }
-        let offset = usize::try_from(self.position - self.window_start).map_err(io::Error::other)?;
+        let offset =
+            usize::try_from(self.position - self.window_start).map_err(io::Error::other)?;
         let available = self.window.get(offset..).unwrap_or_default();
         let n = available.len().min(buf.len());
         if n == 0 {
@@ -83,8 +87,8 @@ impl Seek for BlobReader {
             SeekFrom::End(d) => self.size.checked_add_signed(d),
             SeekFrom::Current(d) => self.position.checked_add_signed(d),
         };
-        self.position =
-            target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
+        self.position = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
         Ok(self.position)
     }
 }
@@ -116,6 +120,9 @@ mod tests {
         .unwrap();
         assert_eq!(out.0, data);
         assert_eq!(out.1, data[data.len() - 5..]);
-        assert_eq!(out.2[..], data[(WINDOW - 2) as usize..(WINDOW + 2) as usize]);
+        assert_eq!(
+            out.2[..],
+            data[(WINDOW - 2) as usize..(WINDOW + 2) as usize]
+        );
     }
 }

@@ -57,10 +57,14 @@ fn location_json(location: &LocationInput, at: &str) -> LibraryResult<Value> {
 impl EnrichmentInput {
     /// Checks that exactly one kind is set and well formed; returns its canonical JSON.
     pub fn validated_json(&self) -> LibraryResult<String> {
-        let set = [self.text.is_some(), self.location.is_some(), self.map.is_some()]
-            .iter()
-            .filter(|s| **s)
-            .count();
+        let set = [
+            self.text.is_some(),
+            self.location.is_some(),
+            self.map.is_some(),
+        ]
+        .iter()
+        .filter(|s| **s)
+        .count();
         if set != 1 {
             return Err(invalid(
                 "A new enrichment item must have exactly one of textEnrichment, locationEnrichment and mapEnrichment.",
@@ -75,7 +79,9 @@ impl EnrichmentInput {
             json!({"locationEnrichment": {"location": location_json(location, "new_enrichment_item.location_enrichment.location")?}})
         } else if let Some((origin, destination)) = &self.map {
             let (Some(origin), Some(destination)) = (origin, destination) else {
-                return Err(invalid("A map enrichment needs an origin and a destination."));
+                return Err(invalid(
+                    "A map enrichment needs an origin and a destination.",
+                ));
             };
             json!({"mapEnrichment": {
                 "origin": location_json(origin, "new_enrichment_item.map_enrichment.origin")?,
@@ -108,7 +114,10 @@ mod tests {
             text: Some("Day one".into()),
             ..EnrichmentInput::default()
         };
-        assert_eq!(text.validated_json().unwrap(), r#"{"textEnrichment":{"text":"Day one"}}"#);
+        assert_eq!(
+            text.validated_json().unwrap(),
+            r#"{"textEnrichment":{"text":"Day one"}}"#
+        );
         let both = EnrichmentInput {
             text: Some("x".into()),
             location: Some(place("Oslo", 59.9, 10.7)),
@@ -121,7 +130,10 @@ mod tests {
     #[test]
     fn locations_and_maps_are_checked() {
         let map = EnrichmentInput {
-            map: Some((Some(place("Oslo", 59.9, 10.7)), Some(place("Bergen", 60.4, 5.3)))),
+            map: Some((
+                Some(place("Oslo", 59.9, 10.7)),
+                Some(place("Bergen", 60.4, 5.3)),
+            )),
             ..EnrichmentInput::default()
         };
         assert!(map.validated_json().unwrap().contains("\"destination\""));
@@ -134,7 +146,13 @@ mod tests {
             location: Some(place("Nowhere", 91.0, 0.0)),
             ..EnrichmentInput::default()
         };
-        assert!(off_earth.validated_json().unwrap_err().to_string().contains("latitude"));
+        assert!(
+            off_earth
+                .validated_json()
+                .unwrap_err()
+                .to_string()
+                .contains("latitude")
+        );
         let empty = EnrichmentInput {
             location: Some(LocationInput::default()),
             ..EnrichmentInput::default()

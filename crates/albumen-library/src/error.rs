@@ -53,7 +53,8 @@ pub const CALLER_HAS_NO_PERMISSION: &str = "The caller does not have permission"
 /// Captured per-item statuses of batchCreate.
 pub const BAD_IMAGE: &str = "BAD_IMAGE: There was an error while trying to create this media item.";
 pub const NOT_IMAGE: &str = "NOT_IMAGE: There was an error while trying to create this media item.";
-pub const CREATE_FAILED: &str = "Failed: There was an error while trying to create this media item.";
+pub const CREATE_FAILED: &str =
+    "Failed: There was an error while trying to create this media item.";
 
 // Not captured: best guesses in Google's style.
 pub const TOO_MANY_IDS: &str = "Request must have less than 50 media item ids.";
@@ -64,7 +65,8 @@ pub const TITLE_TOO_LONG: &str = "Album title must not be longer than 500 charac
 pub const DESCRIPTION_TOO_LONG: &str = "Description must be shorter than 1000 characters.";
 pub const FILE_NAME_TOO_LONG: &str = "File name must not be longer than 255 characters.";
 pub const ALBUM_WITH_FILTERS: &str = "Filters cannot be set when searching by album ID.";
-pub const POSITION_WITHOUT_ALBUM: &str = "Album position can only be set together with an album ID.";
+pub const POSITION_WITHOUT_ALBUM: &str =
+    "Album position can only be set together with an album ID.";
 pub const MISSING_UPDATE_MASK: &str = "Update mask must be specified.";
 pub const INVALID_PAGE_TOKEN: &str = "Invalid page token.";
 pub const MISSING_ENRICHMENT: &str = "A new enrichment item must be specified.";

@@ -84,10 +84,18 @@ impl Library {
     }
 
     /// `mediaItems.batchGet`: one slot per id, in the order given.
-    pub async fn batch_get(&self, actor: &Actor, ids: &[String]) -> LibraryResult<Vec<BatchGetSlot>> {
+    pub async fn batch_get(
+        &self,
+        actor: &Actor,
+        ids: &[String],
+    ) -> LibraryResult<Vec<BatchGetSlot>> {
         self.check(actor, Operation::Read)?;
         check_batch_ids(ids)?;
-        let wanted: Vec<String> = ids.iter().filter(|id| is_well_formed(id)).cloned().collect();
+        let wanted: Vec<String> = ids
+            .iter()
+            .filter(|id| is_well_formed(id))
+            .cloned()
+            .collect();
         let found = self.store.get_media_items(&wanted).await?;
         Ok(ids
             .iter()
@@ -128,7 +136,11 @@ impl Library {
     }
 
     /// `mediaItems.search`.
-    pub async fn search_items(&self, actor: &Actor, input: &SearchInput) -> LibraryResult<ItemPage> {
+    pub async fn search_items(
+        &self,
+        actor: &Actor,
+        input: &SearchInput,
+    ) -> LibraryResult<ItemPage> {
         self.check(actor, Operation::Read)?;
         let profile = self.settings.profile;
         let mut query = search::build_query(
@@ -181,7 +193,10 @@ impl Library {
         }
         if self.settings.profile.is_legacy()
             && album.share.is_some()
-            && self.store.is_album_member(&album.id, &actor.user_id).await?
+            && self
+                .store
+                .is_album_member(&album.id, &actor.user_id)
+                .await?
         {
             return Ok(album);
         }

@@ -11,7 +11,11 @@ const VERSION: &str = "p1";
 
 /// A short digest of whatever identifies the listing (its canonical description).
 pub fn fingerprint(query_description: &str) -> String {
-    hex::encode(Sha256::digest(query_description.as_bytes()).get(..8).unwrap_or_default())
+    hex::encode(
+        Sha256::digest(query_description.as_bytes())
+            .get(..8)
+            .unwrap_or_default(),
+    )
 }
 
 /// The token for the page after the store key `key` of the listing `fingerprint`.

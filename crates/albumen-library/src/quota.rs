@@ -71,7 +71,10 @@ pub enum QuotaError {
 pub const LIMIT_FIELDS: [(&str, QuotaMetric); 3] = [
     ("requests_per_day", QuotaMetric::RequestsPerDay),
     ("media_bytes_per_day", QuotaMetric::MediaBytesPerDay),
-    ("writes_per_minute_per_user", QuotaMetric::WritesPerMinutePerUser),
+    (
+        "writes_per_minute_per_user",
+        QuotaMetric::WritesPerMinutePerUser,
+    ),
 ];
 
 /// A limit as typed into a form: a whole number from 1 to [`MAX_LIMIT`].
@@ -80,7 +83,11 @@ pub fn parse_limit(field: &'static str, raw: &str) -> Result<u64, QuotaError> {
         field,
         message: format!("Enter a whole number from 1 to {MAX_LIMIT}."),
     };
-    let value: u64 = raw.trim().replace(['_', ','], "").parse().map_err(|_| invalid())?;
+    let value: u64 = raw
+        .trim()
+        .replace(['_', ','], "")
+        .parse()
+        .map_err(|_| invalid())?;
     check_limit(field, value)
 }
 
@@ -158,7 +165,12 @@ pub async fn charge_library_request<S: QuotaRepo + ?Sized>(
     user: &UserId,
     write: bool,
 ) -> Result<(), QuotaError> {
-    let daily = counter(project_id, QuotaMetric::RequestsPerDay, "", pacific_day(now));
+    let daily = counter(
+        project_id,
+        QuotaMetric::RequestsPerDay,
+        "",
+        pacific_day(now),
+    );
     let used = charge(store, &daily).await?;
     if write {
         let writes = counter(
@@ -184,7 +196,12 @@ pub async fn charge_media_bytes<S: QuotaRepo + ?Sized>(
     now: OffsetDateTime,
     project_id: &str,
 ) -> Result<(), QuotaError> {
-    let daily = counter(project_id, QuotaMetric::MediaBytesPerDay, "", pacific_day(now));
+    let daily = counter(
+        project_id,
+        QuotaMetric::MediaBytesPerDay,
+        "",
+        pacific_day(now),
+    );
     charge(store, &daily).await.map(|_| ())
 }
 
@@ -241,10 +258,24 @@ mod tests {
             parse_limit("requests_per_day", "1000000000").unwrap(),
             MAX_LIMIT
         );
-        for bad in ["0", "-1", "1.5", "", "ten", "1000000001", "99999999999999999999999"] {
+        for bad in [
+            "0",
+            "-1",
+            "1.5",
+            "",
+            "ten",
+            "1000000001",
+            "99999999999999999999999",
+        ] {
             let err = parse_limit("writes_per_minute_per_user", bad).unwrap_err();
             assert!(
-                matches!(err, QuotaError::Invalid { field: "writes_per_minute_per_user", .. }),
+                matches!(
+                    err,
+                    QuotaError::Invalid {
+                        field: "writes_per_minute_per_user",
+                        ..
+                    }
+                ),
                 "{bad}"
             );
         }

@@ -195,7 +195,9 @@ fn validate_date_filter(
         return Err(invalid("A date filter can have at most 5 date ranges."));
     }
     if dates.is_empty() && ranges.is_empty() {
-        return Err(invalid("A date filter must contain at least one date or date range."));
+        return Err(invalid(
+            "A date filter must contain at least one date or date range.",
+        ));
     }
     let mut out = DateMatch::default();
     for (i, date) in dates.iter().enumerate() {
@@ -275,7 +277,9 @@ pub fn build_query(
     }
     if let Some(types) = &filters.media_types {
         let [only] = types.as_slice() else {
-            return Err(invalid("A media type filter must contain exactly one media type."));
+            return Err(invalid(
+                "A media type filter must contain exactly one media type.",
+            ));
         };
         query.kind = match only {
             MediaTypeChoice::AllMedia => None,
@@ -286,7 +290,12 @@ pub fn build_query(
     if let Some(features) = &filters.features {
         query.favorites_only = features.contains(&Feature::Favorites);
     }
-    if let Some(order) = input.order_by.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+    if let Some(order) = input
+        .order_by
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
         let normalized = order.split_whitespace().collect::<Vec<_>>().join(" ");
         let oldest_first = match normalized.as_str() {
             ORDER_OLDEST_FIRST => true,

@@ -80,7 +80,10 @@ impl PositionInput {
     /// The position to insert at; unspecified means the end (`LAST_IN_ALBUM`), as
     /// batchCreate documents. Relative ids must come with, and only with, their kind.
     pub fn resolve(&self) -> LibraryResult<AlbumPosition> {
-        let media = self.relative_media_item_id.as_deref().filter(|s| !s.is_empty());
+        let media = self
+            .relative_media_item_id
+            .as_deref()
+            .filter(|s| !s.is_empty());
         let enrichment = self
             .relative_enrichment_item_id
             .as_deref()
@@ -127,7 +130,10 @@ impl Library {
         let is_owned = album.user_id == actor.user_id;
         let is_joined = is_owned
             || (album.share.is_some()
-                && self.store.is_album_member(&album.id, &actor.user_id).await?);
+                && self
+                    .store
+                    .is_album_member(&album.id, &actor.user_id)
+                    .await?);
         Ok(AlbumView {
             is_writeable: access::album_is_writeable(actor, &album),
             show_share_info: self.settings.profile.is_legacy() && album.share.is_some(),

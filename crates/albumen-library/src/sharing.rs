@@ -7,8 +7,7 @@ use albumen_core::media::AlbumShare;
 use crate::access::{self, Actor, Operation};
 use crate::albums::AlbumPage;
 use crate::error::{
-    CALLER_HAS_NO_PERMISSION, INVALID_SHARE_TOKEN, LibraryError, LibraryResult, NOT_SHARED,
-    invalid,
+    CALLER_HAS_NO_PERMISSION, INVALID_SHARE_TOKEN, LibraryError, LibraryResult, NOT_SHARED, invalid,
 };
 use crate::ids::{is_well_formed, new_share_token};
 use crate::page_token;
@@ -112,7 +111,11 @@ impl Library {
         if album.user_id == actor.user_id {
             return Err(invalid("The owner of a shared album cannot leave it."));
         }
-        if !self.store.is_album_member(&album.id, &actor.user_id).await? {
+        if !self
+            .store
+            .is_album_member(&album.id, &actor.user_id)
+            .await?
+        {
             return Err(invalid("The user has not joined this shared album."));
         }
         Ok(self.store.leave_album(&album.id, &actor.user_id).await?)

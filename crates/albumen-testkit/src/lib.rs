@@ -20,6 +20,7 @@ mod app;
 pub mod backends;
 pub mod browser;
 pub mod contract;
+pub mod photos;
 pub mod seed;
 
 pub use app::{AppOptions, TestApp, spawn_app, spawn_app_with};

@@ -29,10 +29,19 @@ pub fn router() -> Router<AppState> {
 /// A base URL of the item for the viewer, with `options` appended.
 fn image_url(state: &AppState, viewer: &SignedIn, item: &MediaItem, options: &str) -> String {
     let claims = library_claims(&item.id, viewer.user.id.as_str(), state.clock.now());
-    format!("{}/lr/{}={options}", state.public_url, state.base_urls.sign(&claims))
+    format!(
+        "{}/lr/{}={options}",
+        state.public_url,
+        state.base_urls.sign(&claims)
+    )
 }
 
-fn item_card(state: &AppState, viewer: &SignedIn, item: &MediaItem, back: Option<&Album>) -> Markup {
+fn item_card(
+    state: &AppState,
+    viewer: &SignedIn,
+    item: &MediaItem,
+    back: Option<&Album>,
+) -> Markup {
     html! {
         div.card {
             @if let Some(album) = back {
@@ -57,10 +66,18 @@ fn item_card(state: &AppState, viewer: &SignedIn, item: &MediaItem, back: Option
 }
 
 fn album_title(album: &Album) -> &str {
-    if album.title.is_empty() { "Untitled album" } else { &album.title }
+    if album.title.is_empty() {
+        "Untitled album"
+    } else {
+        &album.title
+    }
 }
 
-async fn owned_item(state: &AppState, viewer: &SignedIn, id: &str) -> Result<Option<MediaItem>, crate::console::shared::Failure> {
+async fn owned_item(
+    state: &AppState,
+    viewer: &SignedIn,
+    id: &str,
+) -> Result<Option<MediaItem>, crate::console::shared::Failure> {
     match state.store.get_media_item(id).await {
         Ok(item) if item.user_id == viewer.user.id => Ok(Some(item)),
         Ok(_) => Ok(None),
@@ -70,7 +87,11 @@ async fn owned_item(state: &AppState, viewer: &SignedIn, id: &str) -> Result<Opt
 }
 
 /// The album if the viewer owns it or joined it.
-async fn visible_album(state: &AppState, viewer: &SignedIn, album: Album) -> Result<Option<Album>, crate::console::shared::Failure> {
+async fn visible_album(
+    state: &AppState,
+    viewer: &SignedIn,
+    album: Album,
+) -> Result<Option<Album>, crate::console::shared::Failure> {
     if album.user_id == viewer.user.id {
         return Ok(Some(album));
     }
@@ -83,11 +104,20 @@ async fn visible_album(state: &AppState, viewer: &SignedIn, album: Album) -> Res
     Ok(member.then_some(album))
 }
 
-async fn get_item(State(state): State<AppState>, viewer: SignedIn, Path(id): Path<String>) -> Reply {
+async fn get_item(
+    State(state): State<AppState>,
+    viewer: SignedIn,
+    Path(id): Path<String>,
+) -> Reply {
     let Some(item) = owned_item(&state, &viewer, &id).await? else {
         return Ok(not_found());
     };
-    Ok(page(&viewer, StatusCode::OK, &item.filename, item_card(&state, &viewer, &item, None)))
+    Ok(page(
+        &viewer,
+        StatusCode::OK,
+        &item.filename,
+        item_card(&state, &viewer, &item, None),
+    ))
 }
 
 async fn album_page(state: &AppState, viewer: &SignedIn, album: Album) -> Reply {
@@ -124,7 +154,11 @@ async fn album_page(state: &AppState, viewer: &SignedIn, album: Album) -> Reply 
     Ok(page(viewer, StatusCode::OK, album_title(&album), body))
 }
 
-async fn get_album(State(state): State<AppState>, viewer: SignedIn, Path(album_id): Path<String>) -> Reply {
+async fn get_album(
+    State(state): State<AppState>,
+    viewer: SignedIn,
+    Path(album_id): Path<String>,
+) -> Reply {
     let album = match state.store.get_album(&album_id).await {
         Ok(album) => album,
         Err(err) if err.is_not_found() => return Ok(not_found()),
@@ -136,7 +170,11 @@ async fn get_album(State(state): State<AppState>, viewer: SignedIn, Path(album_i
     }
 }
 
-async fn get_shared_album(State(state): State<AppState>, viewer: SignedIn, Path(token): Path<String>) -> Reply {
+async fn get_shared_album(
+    State(state): State<AppState>,
+    viewer: SignedIn,
+    Path(token): Path<String>,
+) -> Reply {
     match state.store.get_album_by_share_token(&token).await {
         Ok(album) => album_page(&state, &viewer, album).await,
         Err(err) if err.is_not_found() => Ok(not_found()),
@@ -164,11 +202,19 @@ async fn get_album_item(
     };
     let in_album = state
         .store
-        .album_has_entry(&album.id, &albumen_core::media::EntryRef::MediaItem(item.id.clone()))
+        .album_has_entry(
+            &album.id,
+            &albumen_core::media::EntryRef::MediaItem(item.id.clone()),
+        )
         .await
         .map_err(store_failure)?;
     if !in_album {
         return Ok(not_found());
     }
-    Ok(page(&viewer, StatusCode::OK, &item.filename, item_card(&state, &viewer, &item, Some(&album))))
+    Ok(page(
+        &viewer,
+        StatusCode::OK,
+        &item.filename,
+        item_card(&state, &viewer, &item, Some(&album)),
+    ))
 }

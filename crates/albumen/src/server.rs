@@ -189,6 +189,7 @@ impl Server {
         .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(state.library_service().run_video_worker(stop.subscribe()));
+        tokio::spawn(state.library_service().run_maintenance(stop.subscribe()));
         let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
         let task = tokio::spawn(async move {
             let mut stop_signal = stopped.clone();

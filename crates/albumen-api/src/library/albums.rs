@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use super::body::{GoogleJson, parse_google_json};
-use super::call::{actor, library, urls};
+use super::call::{Kind, actor, library, urls};
 use super::query::QueryParams;
 use super::render;
 use super::requests::{
@@ -31,7 +31,7 @@ pub(crate) async fn create(
     caller: Caller,
     GoogleJson(body): GoogleJson<CreateAlbumRequest>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     let title = body.album.and_then(|a| a.title).unwrap_or_default();
     let view = library(&state).create_album(&actor, &title).await?;
     Ok(ok(&render::album(&view, &urls(&state, &actor))))
@@ -43,7 +43,7 @@ pub(crate) async fn list(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let params = QueryParams::parse(query.as_deref());
     let page = library(&state)
         .list_albums(
@@ -79,7 +79,7 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let view = library(&state).get_album(&actor, &id).await?;
     Ok(ok(&render::album(&view, &urls(&state, &actor))))
 }
@@ -92,7 +92,7 @@ pub(crate) async fn patch(
     RawQuery(query): RawQuery,
     GoogleJson(body): GoogleJson<AlbumBody>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     if let Some(body_id) = body.id.as_deref().filter(|b| !b.is_empty() && *b != id) {
         return Err(ApiError::invalid_argument(format!(
             "The album id in the body ({body_id}) does not match the one in the URL."
@@ -125,7 +125,7 @@ pub(crate) async fn custom_verb(
     let Some((id, verb)) = album_ref.split_once(':') else {
         return Err(ApiError::method_not_found());
     };
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     let service = library(&state);
     match verb {
         "batchAddMediaItems" => {

@@ -8,6 +8,7 @@ use albumen_library::access::{self, Actor};
 use albumen_library::error::LibraryError;
 use albumen_library::service::Library;
 
+use super::quota::charge_library_request;
 use super::render::UrlContext;
 use crate::error::{ApiError, Code};
 use crate::extract::bearer::{Caller, authorize_call, insufficient_scopes};
@@ -23,9 +24,22 @@ const ANY_LIBRARY_SCOPE: [&str; 6] = [
     access::SHARING,
 ];
 
-/// The checked caller of a Library method.
-pub(crate) async fn actor(state: &AppState, caller: &Caller) -> Result<Actor, ApiError> {
+/// Whether a call creates or changes something (it then also counts against the per-user
+/// write rate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Read,
+    Write,
+}
+
+/// The checked caller of a Library method, charged one request against its project's quota.
+pub(crate) async fn actor(
+    state: &AppState,
+    caller: &Caller,
+    kind: Kind,
+) -> Result<Actor, ApiError> {
     authorize_call(state, caller, ApiService::PhotosLibrary, &ANY_LIBRARY_SCOPE).await?;
+    charge_library_request(state, caller, kind == Kind::Write).await?;
     Ok(Actor {
         user_id: caller.0.user.id.clone(),
         client_id: caller.0.client_id.clone(),

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::body::GoogleJson;
-use super::call::{actor, library, urls};
+use super::call::{Kind, actor, library, urls};
 use super::query::QueryParams;
 use super::render;
 use super::requests::{BatchCreateRequest, MediaItemBody, SearchRequest};
@@ -43,7 +43,7 @@ pub(crate) async fn list(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let params = QueryParams::parse(query.as_deref());
     let page_size = params.int32("pageSize", "page_size")?;
     let page = library(&state)
@@ -58,7 +58,7 @@ pub(crate) async fn search(
     caller: Caller,
     GoogleJson(body): GoogleJson<SearchRequest>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let page = library(&state).search_items(&actor, &body.into()).await?;
     Ok(ok(&item_page(page, &urls(&state, &actor))))
 }
@@ -69,7 +69,7 @@ pub(crate) async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let view = library(&state).get_item(&actor, &id).await?;
     Ok(ok(&render::media_item(&view, &urls(&state, &actor))))
 }
@@ -81,7 +81,7 @@ pub(crate) async fn patch(
     RawQuery(query): RawQuery,
     GoogleJson(body): GoogleJson<MediaItemBody>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     let params = QueryParams::parse(query.as_deref());
     if let Some(body_id) = body.id.as_deref().filter(|b| !b.is_empty() && *b != id) {
         return Err(ApiError::invalid_argument(format!(
@@ -105,7 +105,7 @@ pub(crate) async fn batch_get(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let ids = QueryParams::parse(query.as_deref()).all("mediaItemIds");
     let slots = library(&state).batch_get(&actor, &ids).await?;
     let urls = urls(&state, &actor);
@@ -127,7 +127,7 @@ pub(crate) async fn batch_create(
     caller: Caller,
     GoogleJson(body): GoogleJson<BatchCreateRequest>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     let outcomes = library(&state).batch_create(&actor, &body.into()).await?;
     let urls = urls(&state, &actor);
     let results: Vec<Value> = outcomes

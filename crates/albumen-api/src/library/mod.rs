@@ -3,6 +3,7 @@
 mod albums;
 mod body;
 mod call;
+pub(crate) mod media_bytes;
 mod media_items;
 mod query;
 mod quota;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::albums::album_page;
 use super::body::parse_google_json;
-use super::call::{actor, library, urls};
+use super::call::{Kind, actor, library, urls};
 use super::query::QueryParams;
 use super::render;
 use super::requests::ShareTokenRequest;
@@ -28,7 +28,7 @@ pub(crate) async fn list(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let params = QueryParams::parse(query.as_deref());
     let page = library(&state)
         .list_shared_albums(
@@ -46,7 +46,7 @@ pub(crate) async fn get(
     caller: Caller,
     Path(token): Path<String>,
 ) -> Result<Response, ApiError> {
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Read).await?;
     let view = library(&state).get_shared_album(&actor, &token).await?;
     Ok(ok(&render::album(&view, &urls(&state, &actor))))
 }
@@ -58,7 +58,7 @@ pub(crate) async fn join(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let request: ShareTokenRequest = parse_google_json(&body)?;
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     let token = request.share_token.unwrap_or_default();
     let view = library(&state).join_shared_album(&actor, &token).await?;
     Ok(ok(
@@ -73,7 +73,7 @@ pub(crate) async fn leave(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let request: ShareTokenRequest = parse_google_json(&body)?;
-    let actor = actor(&state, &caller).await?;
+    let actor = actor(&state, &caller, Kind::Write).await?;
     let token = request.share_token.unwrap_or_default();
     library(&state).leave_shared_album(&actor, &token).await?;
     Ok(ok(&json!({})))

@@ -1,0 +1,6 @@
+//! The Library API's JSON methods end to end: uploads become items, albums hold them, and
+//! every reader sees only what its app created.
+
+mod flow;
+mod limits;
+mod support;

@@ -268,6 +268,12 @@ pub trait MediaRepo: Send + Sync {
     async fn get_media_items(&self, ids: &[String]) -> Result<Vec<MediaItem>, StoreError>;
     /// Newest first by `creation_time` (ties by id), oldest first with `oldest_first`, or
     /// in album order when the query names an album. Keyset-paged.
+    ///
+    /// With an album: its media items whoever owns them (a shared album holds its
+    /// members' items), enrichments left out, no other part of the query applied; whether
+    /// the caller may see the album is checked before. An empty [`crate::media::DateMatch`]
+    /// matches nothing. A page key this store did not make is
+    /// `Conflict { what: "page.after" }`.
     async fn search_media_items(
         &self,
         query: &MediaQuery,
@@ -294,6 +300,8 @@ pub trait MediaRepo: Send + Sync {
         lease_until: OffsetDateTime,
     ) -> Result<Option<MediaItem>, StoreError>;
 
+    /// Stores a new album, empty and unshared (`media_items_count` and `share` are not
+    /// read). `Conflict { what: "albums.id" }`; `NotFound` for an unknown owner or cover.
     async fn insert_album(&self, album: &Album) -> Result<(), StoreError>;
     async fn get_album(&self, id: &str) -> Result<Album, StoreError>;
     /// Albums the visibility allows (owned ones only), newest first, keyset-paged.
@@ -302,7 +310,8 @@ pub trait MediaRepo: Send + Sync {
         visibility: &Visibility,
         page: &Page,
     ) -> Result<Paged<Album>, StoreError>;
-    /// Sets the title and/or the cover (`Some(None)` clears the cover).
+    /// Sets the title and/or the cover (`Some(None)` clears the cover). `NotFound` for an
+    /// unknown album or cover item.
     async fn update_album(
         &self,
         id: &str,
@@ -313,7 +322,8 @@ pub trait MediaRepo: Send + Sync {
     /// in the album are left where they are. `NotFound` for an unknown album;
     /// `Conflict { what: "album_entries.capacity" }` past [`crate::media::MAX_ALBUM_ITEMS`];
     /// `Conflict { what: "album_entries.relative" }` when the relative entry of an `After…`
-    /// position is not in the album.
+    /// position is not in the album; `NotFound` for an unknown media item too. Positions
+    /// are renumbered when a gap runs out, which can shift an album listing in progress.
     async fn add_album_entries(
         &self,
         album_id: &str,
@@ -321,7 +331,8 @@ pub trait MediaRepo: Send + Sync {
         position: &AlbumPosition,
     ) -> Result<(), StoreError>;
     /// Removes the media items from the album, all or none:
-    /// `Conflict { what: "album_entries.missing" }` if one of them is not in it.
+    /// `Conflict { what: "album_entries.missing" }` if one of them is not in it. A cover
+    /// among them is cleared.
     async fn remove_album_media_items(
         &self,
         album_id: &str,
@@ -335,17 +346,20 @@ pub trait MediaRepo: Send + Sync {
         position: &AlbumPosition,
     ) -> Result<(), StoreError>;
 
-    /// Shares the album (or updates its options); the owner is a member.
+    /// Shares the album (or updates its options: an album already shared keeps its token
+    /// and `shared_at`); the owner is a member.
     async fn share_album(&self, album_id: &str, share: &AlbumShare) -> Result<(), StoreError>;
     /// Stops sharing: the share token dies and every other member leaves.
     async fn unshare_album(&self, album_id: &str) -> Result<(), StoreError>;
     async fn get_album_by_share_token(&self, share_token: &str) -> Result<Album, StoreError>;
+    /// Joining twice is one membership; `NotFound` unless the album exists and is shared.
     async fn join_album(
         &self,
         album_id: &str,
         user: &UserId,
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    /// `NotFound` if the user is not a member.
     async fn leave_album(&self, album_id: &str, user: &UserId) -> Result<(), StoreError>;
     async fn is_album_member(&self, album_id: &str, user: &UserId) -> Result<bool, StoreError>;
     /// Shared albums the user owns or joined, newest first, keyset-paged.
@@ -355,7 +369,9 @@ pub trait MediaRepo: Send + Sync {
         page: &Page,
     ) -> Result<Paged<Album>, StoreError>;
 
-    /// Whether any item, live upload token or upload session still points at the blob.
+    /// Whether any media item (of any user) or unused upload token still points at the
+    /// blob. Unused tokens count whatever their expiry: the blob is freed once the token
+    /// row is gone. Upload sessions answer [`UploadSessionRepo::session_uses_blob`].
     async fn blob_use(&self, blob_key: &str) -> Result<BlobUse, StoreError>;
 }
 

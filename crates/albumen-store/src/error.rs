@@ -44,3 +44,12 @@ pub(crate) fn found(affected: u64) -> Result<(), StoreError> {
         Ok(())
     }
 }
+
+/// Like [`classify`], but a row that references a missing one (a foreign key violation)
+/// becomes `NotFound`: the caller named something that does not exist.
+pub(crate) fn missing_reference_as_not_found(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => classify(err),
+    }
+}

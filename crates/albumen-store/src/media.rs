@@ -1,4 +1,6 @@
-//! [`MediaRepo`] on both backends (being written: every method answers Internal for now).
+//! [`MediaRepo`] on both backends: each method hands over to the module that owns its
+//! tables (`media_items`, `media_search`, `albums`, `album_entries`, `album_shares`).
+
 use albumen_core::StoreError;
 use albumen_core::media::{
     Album, AlbumPosition, AlbumShare, BlobUse, Enrichment, EntryRef, MediaItem, MediaQuery,
@@ -12,132 +14,176 @@ use time::OffsetDateTime;
 
 use crate::SqlStore;
 
-fn pending() -> StoreError {
-    StoreError::Internal("media store not written yet".into())
-}
-
 #[async_trait]
 impl MediaRepo for SqlStore {
+    #[tracing::instrument(skip_all, fields(item = %item.id), err(level = "debug"))]
     async fn create_media_item_from_upload(
         &self,
-        _token_digest: &str,
-        _item: &MediaItem,
-        _now: OffsetDateTime,
+        token_digest: &str,
+        item: &MediaItem,
+        now: OffsetDateTime,
     ) -> Result<MediaItem, StoreError> {
-        Err(pending())
+        self.create_item_from_upload(token_digest, item, now).await
     }
-    async fn get_media_item(&self, _id: &str) -> Result<MediaItem, StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn get_media_item(&self, id: &str) -> Result<MediaItem, StoreError> {
+        self.get_item(id).await
     }
-    async fn get_media_items(&self, _ids: &[String]) -> Result<Vec<MediaItem>, StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    async fn get_media_items(&self, ids: &[String]) -> Result<Vec<MediaItem>, StoreError> {
+        self.get_items(ids).await
     }
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn search_media_items(
         &self,
-        _query: &MediaQuery,
-        _page: &Page,
+        query: &MediaQuery,
+        page: &Page,
     ) -> Result<Paged<MediaItem>, StoreError> {
-        Err(pending())
+        self.search_items(query, page).await
     }
-    async fn set_media_description(&self, _id: &str, _description: &str) -> Result<(), StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self, description), err(level = "debug"))]
+    async fn set_media_description(&self, id: &str, description: &str) -> Result<(), StoreError> {
+        self.set_description(id, description).await
     }
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn set_media_flags(
         &self,
-        _id: &str,
-        _is_favorite: bool,
-        _is_archived: bool,
+        id: &str,
+        is_favorite: bool,
+        is_archived: bool,
     ) -> Result<(), StoreError> {
-        Err(pending())
+        self.set_flags(id, is_favorite, is_archived).await
     }
+
+    #[tracing::instrument(skip_all, fields(item = %item.id), err(level = "debug"))]
     async fn finish_video_processing(
         &self,
-        _item: &MediaItem,
-        _status: VideoStatus,
+        item: &MediaItem,
+        status: VideoStatus,
     ) -> Result<(), StoreError> {
-        Err(pending())
+        self.finish_video(item, status).await
     }
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn claim_processing_video(
         &self,
-        _now: OffsetDateTime,
-        _lease_until: OffsetDateTime,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
     ) -> Result<Option<MediaItem>, StoreError> {
-        Err(pending())
+        self.claim_video(now, lease_until).await
     }
-    async fn insert_album(&self, _album: &Album) -> Result<(), StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip_all, fields(album = %album.id), err(level = "debug"))]
+    async fn insert_album(&self, album: &Album) -> Result<(), StoreError> {
+        self.insert_album_row(album).await
     }
-    async fn get_album(&self, _id: &str) -> Result<Album, StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn get_album(&self, id: &str) -> Result<Album, StoreError> {
+        self.get_album_row(id).await
     }
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn list_albums(
         &self,
-        _visibility: &Visibility,
-        _page: &Page,
+        visibility: &Visibility,
+        page: &Page,
     ) -> Result<Paged<Album>, StoreError> {
-        Err(pending())
+        self.list_album_rows(visibility, page).await
     }
+
+    #[tracing::instrument(skip(self, title), err(level = "debug"))]
     async fn update_album(
         &self,
-        _id: &str,
-        _title: Option<&str>,
-        _cover_media_item_id: Option<Option<&str>>,
+        id: &str,
+        title: Option<&str>,
+        cover_media_item_id: Option<Option<&str>>,
     ) -> Result<(), StoreError> {
-        Err(pending())
+        self.update_album_row(id, title, cover_media_item_id).await
     }
+
+    #[tracing::instrument(skip(self, entries), err(level = "debug"))]
     async fn add_album_entries(
         &self,
-        _album_id: &str,
-        _entries: &[EntryRef],
-        _position: &AlbumPosition,
+        album_id: &str,
+        entries: &[EntryRef],
+        position: &AlbumPosition,
     ) -> Result<(), StoreError> {
-        Err(pending())
+        self.place_album_entries(album_id, entries, position, None)
+            .await
     }
+
+    #[tracing::instrument(skip(self, media_item_ids), err(level = "debug"))]
     async fn remove_album_media_items(
         &self,
-        _album_id: &str,
-        _media_item_ids: &[String],
+        album_id: &str,
+        media_item_ids: &[String],
     ) -> Result<(), StoreError> {
-        Err(pending())
+        self.remove_album_media(album_id, media_item_ids).await
     }
+
+    #[tracing::instrument(skip_all, fields(album = %enrichment.album_id), err(level = "debug"))]
     async fn add_enrichment(
         &self,
-        _enrichment: &Enrichment,
-        _position: &AlbumPosition,
+        enrichment: &Enrichment,
+        position: &AlbumPosition,
     ) -> Result<(), StoreError> {
-        Err(pending())
+        let entry = [EntryRef::Enrichment(enrichment.id.clone())];
+        self.place_album_entries(&enrichment.album_id, &entry, position, Some(enrichment))
+            .await
     }
-    async fn share_album(&self, _album_id: &str, _share: &AlbumShare) -> Result<(), StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self, share), err(level = "debug"))]
+    async fn share_album(&self, album_id: &str, share: &AlbumShare) -> Result<(), StoreError> {
+        self.share_album_row(album_id, share).await
     }
-    async fn unshare_album(&self, _album_id: &str) -> Result<(), StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn unshare_album(&self, album_id: &str) -> Result<(), StoreError> {
+        self.unshare_album_row(album_id).await
     }
-    async fn get_album_by_share_token(&self, _share_token: &str) -> Result<Album, StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    async fn get_album_by_share_token(&self, share_token: &str) -> Result<Album, StoreError> {
+        self.get_album_row_by_share_token(share_token).await
     }
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn join_album(
         &self,
-        _album_id: &str,
-        _user: &UserId,
-        _at: OffsetDateTime,
+        album_id: &str,
+        user: &UserId,
+        at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        Err(pending())
+        self.join_album_row(album_id, user, at).await
     }
-    async fn leave_album(&self, _album_id: &str, _user: &UserId) -> Result<(), StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn leave_album(&self, album_id: &str, user: &UserId) -> Result<(), StoreError> {
+        self.leave_album_row(album_id, user).await
     }
-    async fn is_album_member(&self, _album_id: &str, _user: &UserId) -> Result<bool, StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn is_album_member(&self, album_id: &str, user: &UserId) -> Result<bool, StoreError> {
+        self.is_member(album_id, user).await
     }
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn list_shared_albums(
         &self,
-        _user: &UserId,
-        _page: &Page,
+        user: &UserId,
+        page: &Page,
     ) -> Result<Paged<Album>, StoreError> {
-        Err(pending())
+        self.list_shared_album_rows(user, page).await
     }
-    async fn blob_use(&self, _blob_key: &str) -> Result<BlobUse, StoreError> {
-        Err(pending())
+
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    async fn blob_use(&self, blob_key: &str) -> Result<BlobUse, StoreError> {
+        self.blob_use_of(blob_key).await
     }
 }

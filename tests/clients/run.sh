@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real clients against a real `albumen serve`: Google's Python libraries (google-auth-oauthlib's
-# InstalledAppFlow; the device flow with requests) and headless Chromium through the web UI
-# (first-run setup, the console, the unverified-app warning and consent).
+# InstalledAppFlow; the device flow with requests; google-api-python-client on the Library API
+# with tokens from `albumen tokens mint`) and headless Chromium through the web UI (first-run
+# setup, the console, the unverified-app warning and consent).
 #
 # Installs what it needs, idempotently: a venv under $HOME/.cache/albumen/venv with
 # python/requirements.txt, Debian's chromium (and openssl) when missing, the browser check's
@@ -47,7 +48,7 @@ log() { echo "--- $*"; }
 
 give_up() {
   echo "clients: setup failed: $*" >&2
-  echo "clients: 0 passed, 3 failed"
+  echo "clients: 0 passed, 4 failed"
   exit 1
 }
 
@@ -199,9 +200,26 @@ seed_python_server() {
   printf '%s\n' "$password" | "${cli[@]}" users add "$email" --admin --name "Client Tester" --password-stdin &&
     "${cli[@]}" projects create client-checks --name "Client checks" &&
     "${cli[@]}" projects enable-api client-checks picker &&
+    "${cli[@]}" projects enable-api client-checks library &&
     "${cli[@]}" consent set client-checks --app-name "Client Checks" --status testing --test-user "$email" &&
     "${cli[@]}" clients create --project client-checks --type desktop --name "Python desktop" --json >"$work/desktop.json" &&
-    "${cli[@]}" clients create --project client-checks --type tv --name "Python TV" --json >"$work/tv.json"
+    "${cli[@]}" clients create --project client-checks --type tv --name "Python TV" --json >"$work/tv.json" &&
+    "${cli[@]}" clients create --project client-checks --type desktop --name "Python Library" --json >"$work/library.json"
+}
+
+library_scopes=(
+  https://www.googleapis.com/auth/photoslibrary.appendonly
+  https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata
+  https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata
+)
+
+# Its own Desktop client: minting records consent, which the installed-app check must not see.
+mint_library_tokens() {
+  local client_id
+  client_id=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["installed"]["client_id"])' \
+    "$work/library.json") || return 1
+  "${cli[@]}" tokens mint --user "$email" --client "$client_id" --scope "${library_scopes[@]}" \
+    >"$work/library-tokens.json"
 }
 
 if seed_python_server; then
@@ -211,10 +229,19 @@ if seed_python_server; then
   run_check "python device flow" python-server.log \
     "$python" "$here/python/device_flow.py" --base-url "$base_url" \
     --client-secrets "$work/tv.json" --email "$email" --password "$password"
+  if mint_library_tokens; then
+    run_check "python library api" python-server.log \
+      "$python" "$here/python/library_api.py" --base-url "$base_url" \
+      --client-secrets "$work/library.json" --tokens "$work/library-tokens.json"
+  else
+    echo "could not mint Library tokens with the CLI" >&2
+    record "python library api" 1
+  fi
 else
   echo "could not start and seed the server for the Python checks" >&2
   record "python installed app flow" 1
   record "python device flow" 1
+  record "python library api" 1
 fi
 
 # --- the browser check: a brand-new server, set up through the UI ---------------------------

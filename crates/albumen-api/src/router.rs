@@ -41,6 +41,8 @@ pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) 
     // merged after the general body limit and under every other layer.
     let mut app = limited
         .merge(crate::library::streaming_router())
+        // Base-URL bytes: a content host's surface (HTML refusals, no JSON envelope).
+        .merge(crate::library::media_bytes::router())
         .layer(from_fn_with_state(state.clone(), record_request))
         .layer(from_fn(envelope_bare_errors));
     for layer in security_headers() {

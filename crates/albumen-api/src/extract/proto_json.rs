@@ -262,7 +262,6 @@ fn integer<'de, D: Deserializer<'de>, T: TryFrom<i64>>(
 
 fn exact_integer(f: f64) -> Option<i64> {
     let in_range = f.fract() == 0.0 && f.abs() < 9.0e15;
-    #[allow(clippy::cast_possible_truncation)]
     in_range.then_some(f as i64)
 }
 

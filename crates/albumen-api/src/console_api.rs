@@ -8,7 +8,9 @@ use albumen_core::Page;
 use albumen_core::client::{ClientType, OAuthClient};
 use albumen_core::consent::{ConsentScreen, PublishingStatus, UserType, VerificationStatus};
 use albumen_core::project::{ApiService, Project};
+use albumen_core::quota::QuotaLimits;
 use albumen_core::user::User;
+use albumen_library::quota::{self, QuotaError, QuotaUsage};
 use albumen_oauth::accounts::{AccountError, SignInError};
 use albumen_oauth::console::{ConsentSettings, ConsoleError};
 use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
@@ -56,6 +58,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/console/api/v1/projects/{project_id}/consent",
             get(get_consent).put(put_consent),
+        )
+        .route(
+            "/console/api/v1/projects/{project_id}/quotas",
+            get(get_quotas).put(put_quotas),
         )
         .route("/console/api/v1/clients/{client_id}", delete(delete_client))
         .route(
@@ -482,6 +488,110 @@ async fn put_consent(
         .await
         .map_err(console_error)?;
     Ok(ok(&consent_json(&screen)))
+}
+
+fn quotas_json(usage: &QuotaUsage) -> Value {
+    json!({
+        "requestsPerDay": usage.limits.requests_per_day,
+        "mediaBytesPerDay": usage.limits.media_bytes_per_day,
+        "writesPerMinutePerUser": usage.limits.writes_per_minute_per_user,
+        "custom": usage.custom,
+        "usage": {
+            "requestsToday": usage.requests_today,
+            "mediaBytesToday": usage.media_bytes_today,
+        },
+        "dayStartTime": usage.day.start.unix_timestamp(),
+        "resetTime": usage.day.end.unix_timestamp(),
+    })
+}
+
+async fn get_quotas(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Path(project_id): Path<String>,
+) -> Answer {
+    let project = state
+        .authority
+        .project_for(&user, &project_id)
+        .await
+        .map_err(console_error)?;
+    let usage = quota::usage(state.store.as_ref(), state.clock.now(), &project.id).await?;
+    Ok(ok(&quotas_json(&usage)))
+}
+
+/// Each limit as a JSON number or a numeric string; left out keeps the current value.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QuotasBody {
+    requests_per_day: Option<Value>,
+    media_bytes_per_day: Option<Value>,
+    writes_per_minute_per_user: Option<Value>,
+}
+
+fn limit_value(field: &'static str, value: Option<Value>, current: u64) -> Result<u64, QuotaError> {
+    match value {
+        None => Ok(current),
+        Some(Value::String(raw)) => quota::parse_limit(field, &raw),
+        Some(other) => quota::parse_limit(field, &other.to_string()),
+    }
+}
+
+fn quota_error(err: QuotaError) -> ApiError {
+    match err {
+        QuotaError::Invalid { field, message } => {
+            let field = match field {
+                "requests_per_day" => "requestsPerDay",
+                "media_bytes_per_day" => "mediaBytesPerDay",
+                _ => "writesPerMinutePerUser",
+            };
+            console_error(ConsoleError::Invalid {
+                field: field.to_owned(),
+                message,
+            })
+        }
+        QuotaError::Store(err) => err.into(),
+        QuotaError::Exceeded { .. } => ApiError::internal(err),
+    }
+}
+
+async fn put_quotas(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Path(project_id): Path<String>,
+    Json(body): Json<QuotasBody>,
+) -> Answer {
+    let project = state
+        .authority
+        .project_for(&user, &project_id)
+        .await
+        .map_err(console_error)?;
+    let store = state.store.as_ref();
+    let current = quota::limits_of(store, &project.id).await?;
+    let limits = QuotaLimits {
+        requests_per_day: limit_value(
+            "requests_per_day",
+            body.requests_per_day,
+            current.requests_per_day,
+        )
+        .map_err(quota_error)?,
+        media_bytes_per_day: limit_value(
+            "media_bytes_per_day",
+            body.media_bytes_per_day,
+            current.media_bytes_per_day,
+        )
+        .map_err(quota_error)?,
+        writes_per_minute_per_user: limit_value(
+            "writes_per_minute_per_user",
+            body.writes_per_minute_per_user,
+            current.writes_per_minute_per_user,
+        )
+        .map_err(quota_error)?,
+    };
+    quota::set_limits(store, &project.id, limits)
+        .await
+        .map_err(quota_error)?;
+    let usage = quota::usage(store, state.clock.now(), &project.id).await?;
+    Ok(ok(&quotas_json(&usage)))
 }
 
 fn require_admin(user: &User) -> Result<(), ApiError> {

@@ -85,6 +85,9 @@ pub(crate) async fn post_upload(
             err.into_response()
         };
     }
+    if let Err(err) = super::quota::charge_library_request(&state, &caller, true).await {
+        return super::quota::upload_refusal(err);
+    }
     let protocol = header_text(&headers, "x-goog-upload-protocol").unwrap_or("raw");
     if !protocol.eq_ignore_ascii_case("raw") {
         return upload_error(

@@ -14,7 +14,9 @@ const PDT: UtcOffset = time::macros::offset!(-7);
 fn nth_sunday(year: i32, month: Month, nth: u8) -> Option<Date> {
     let first = Date::from_calendar_date(year, month, 1).ok()?;
     let to_sunday = (7 - first.weekday().number_days_from_sunday()) % 7;
-    first.checked_add(Duration::days(i64::from(to_sunday) + 7 * (i64::from(nth) - 1)))
+    first.checked_add(Duration::days(
+        i64::from(to_sunday) + 7 * (i64::from(nth) - 1),
+    ))
 }
 
 /// The local dates on which daylight time starts and ends in `year`.
@@ -53,9 +55,7 @@ fn midnight(date: Date) -> OffsetDateTime {
 pub fn pacific_day(now: OffsetDateTime) -> Window {
     let date = now.to_offset(offset_at(now)).date();
     let start = midnight(date);
-    let end = date
-        .next_day()
-        .map_or(start + Duration::days(1), midnight);
+    let end = date.next_day().map_or(start + Duration::days(1), midnight);
     Window {
         start: start.to_offset(UtcOffset::UTC),
         end: end.to_offset(UtcOffset::UTC),
@@ -69,11 +69,20 @@ mod tests {
 
     #[test]
     fn dst_switch_dates_follow_the_second_sunday_of_march_and_first_of_november() {
-        assert_eq!(dst_dates(2026), Some((date!(2026 - 03 - 08), date!(2026 - 11 - 01))));
-        assert_eq!(dst_dates(2027), Some((date!(2027 - 03 - 14), date!(2027 - 11 - 07))));
+        assert_eq!(
+            dst_dates(2026),
+            Some((date!(2026 - 03 - 08), date!(2026 - 11 - 01)))
+        );
+        assert_eq!(
+            dst_dates(2027),
+            Some((date!(2027 - 03 - 14), date!(2027 - 11 - 07)))
+        );
         // March 1 is itself a Sunday in 2026; the second Sunday is a week later.
         assert_eq!(date!(2026 - 03 - 01).weekday(), time::Weekday::Sunday);
-        assert_eq!(dst_dates(2024), Some((date!(2024 - 03 - 10), date!(2024 - 11 - 03))));
+        assert_eq!(
+            dst_dates(2024),
+            Some((date!(2024 - 03 - 10), date!(2024 - 11 - 03)))
+        );
     }
 
     #[test]

@@ -4,5 +4,6 @@
 pub mod blobs;
 pub mod console;
 pub mod oauth;
+pub mod quotas;
 pub mod uploads;
 pub mod users;

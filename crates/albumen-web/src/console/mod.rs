@@ -1,11 +1,13 @@
 //! The developer console (`/console`): projects, the API library, OAuth clients and their
-//! secrets, and the OAuth consent screen, plus the helpers its pages share.
+//! secrets, the OAuth consent screen and the Library API quotas, plus the helpers its pages
+//! share.
 
 mod apis;
 mod client;
 mod clients;
 mod consent;
 mod projects;
+mod quotas;
 pub(crate) mod shared;
 
 use albumen_api::AppState;
@@ -20,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(clients::router())
         .merge(client::router())
         .merge(consent::router())
+        .merge(quotas::router())
 }
 
 /// The sections of a project's pages.
@@ -29,14 +32,16 @@ enum Section {
     Apis,
     Credentials,
     Consent,
+    Quotas,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Overview,
         Section::Apis,
         Section::Credentials,
         Section::Consent,
+        Section::Quotas,
     ];
 
     fn title(self) -> &'static str {
@@ -45,6 +50,7 @@ impl Section {
             Self::Apis => "APIs & Services",
             Self::Credentials => "Credentials",
             Self::Consent => "OAuth consent screen",
+            Self::Quotas => "Quotas",
         }
     }
 
@@ -54,6 +60,7 @@ impl Section {
             Self::Apis => format!("/console/projects/{project_id}/apis"),
             Self::Credentials => format!("/console/projects/{project_id}/clients"),
             Self::Consent => format!("/console/projects/{project_id}/consent"),
+            Self::Quotas => format!("/console/projects/{project_id}/quotas"),
         }
     }
 }

@@ -1,9 +1,11 @@
-//! `albumen projects`: creating and listing developer-console projects and switching their
-//! APIs on and off.
+//! `albumen projects`: creating and listing developer-console projects, switching their
+//! APIs on and off, and showing or setting their Library API quotas.
 
 use std::collections::BTreeMap;
 
 use albumen_core::project::{ApiService, Project};
+use albumen_core::quota::QuotaLimits;
+use albumen_library::quota;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
@@ -49,6 +51,19 @@ pub enum ProjectsCommand {
         project_id: String,
         /// The API's service name, or `library` or `picker`.
         api: Api,
+    },
+    /// Show a project's Library API quotas and today's usage; set the limits given.
+    Quota {
+        project_id: String,
+        /// Library API calls per day (Pacific time), uploads included.
+        #[arg(long)]
+        requests_per_day: Option<u64>,
+        /// Media-byte requests through base URLs per day (Pacific time).
+        #[arg(long)]
+        media_bytes_per_day: Option<u64>,
+        /// Calls that create or change something, per user per minute.
+        #[arg(long)]
+        writes_per_minute: Option<u64>,
     },
 }
 
@@ -111,6 +126,49 @@ pub async fn run(command: ProjectsCommand, console: &Console) -> anyhow::Result<
         }
         ProjectsCommand::DisableApi { project_id, api } => {
             set_api(console, &project_id, api, false).await
+        }
+        ProjectsCommand::Quota {
+            project_id,
+            requests_per_day,
+            media_bytes_per_day,
+            writes_per_minute,
+        } => {
+            let project = console.project(&project_id).await?;
+            let store = console.authority.store();
+            let current = quota::limits_of(store, &project.id).await?;
+            let wanted = QuotaLimits {
+                requests_per_day: requests_per_day.unwrap_or(current.requests_per_day),
+                media_bytes_per_day: media_bytes_per_day.unwrap_or(current.media_bytes_per_day),
+                writes_per_minute_per_user: writes_per_minute
+                    .unwrap_or(current.writes_per_minute_per_user),
+            };
+            if wanted != current {
+                quota::set_limits(store, &project.id, wanted).await?;
+            }
+            let usage = quota::usage(store, console.authority.clock().now(), &project.id).await?;
+            let limits = usage.limits;
+            let document = json!({
+                "project_id": project.id,
+                "requests_per_day": limits.requests_per_day,
+                "media_bytes_per_day": limits.media_bytes_per_day,
+                "writes_per_minute_per_user": limits.writes_per_minute_per_user,
+                "requests_today": usage.requests_today,
+                "media_bytes_today": usage.media_bytes_today,
+                "resets_at": timestamp(usage.day.end),
+            });
+            console.emit(&document, || {
+                format!(
+                    "{}: requests {}/{} today, media bytes {}/{} today, {} writes per minute \
+                     per user; resets at {}.",
+                    project.id,
+                    usage.requests_today,
+                    limits.requests_per_day,
+                    usage.media_bytes_today,
+                    limits.media_bytes_per_day,
+                    limits.writes_per_minute_per_user,
+                    timestamp(usage.day.end)
+                )
+            })
         }
     }
 }

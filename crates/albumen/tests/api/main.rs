@@ -18,6 +18,7 @@ mod http_foundation;
 mod oauth_errors;
 mod oauth_flow;
 mod oauth_support;
+mod quotas;
 mod store_contract;
 mod uploads;
 mod yup_installed_flow;

@@ -55,4 +55,8 @@ store_contract!(
     oauth::a_setting_is_inserted_once,
     oauth::failures_are_counted_in_a_window,
     uploads::upload_tokens_round_trip_by_digest,
+    quotas::quota_limits_are_absent_until_put_then_replaced,
+    quotas::a_counter_stops_at_the_limit_and_refusals_change_nothing,
+    quotas::counters_are_kept_apart_by_metric_subject_project_and_window,
+    quotas::concurrent_charges_lose_none_and_never_pass_the_limit,
 );

@@ -15,6 +15,7 @@ mod console_api;
 mod db_dump;
 mod docs;
 mod http_foundation;
+mod media_bytes;
 mod oauth_errors;
 mod oauth_flow;
 mod oauth_support;

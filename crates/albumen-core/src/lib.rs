@@ -13,6 +13,7 @@ pub mod ports;
 pub mod project;
 pub mod quota;
 pub mod upload;
+pub mod upload_session;
 pub mod user;
 
 pub use clock::{Clock, FakeClock, SystemClock};

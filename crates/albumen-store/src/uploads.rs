@@ -11,6 +11,11 @@ use crate::error::classify;
 use crate::pool::on_pool;
 use crate::time_codec::{corrupt, from_micros, opt_from_micros, opt_to_micros, to_micros};
 
+/// Shared with the finalizing of resumable sessions, which inserts in its own transaction.
+pub(crate) const INSERT_UPLOAD_TOKEN: &str = "INSERT INTO upload_tokens (digest, user_id, client_id, blob_key, size, mime_type, \
+     file_name, created_at, expires_at, used_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
 #[derive(sqlx::FromRow)]
 struct UploadRow {
     digest: String,
@@ -30,11 +35,7 @@ impl UploadRepo for SqlStore {
     #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn insert_upload_token(&self, token: &UploadToken) -> Result<(), StoreError> {
         let size = i64::try_from(token.size).map_err(|_| corrupt("upload_tokens"))?;
-        on_pool!(&self.pool, p => sqlx::query(
-            "INSERT INTO upload_tokens (digest, user_id, client_id, blob_key, size, mime_type, \
-             file_name, created_at, expires_at, used_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
+        on_pool!(&self.pool, p => sqlx::query(INSERT_UPLOAD_TOKEN)
         .bind(&token.digest)
         .bind(token.user_id.as_str())
         .bind(&token.client_id)

@@ -1,16 +1,18 @@
-//! `POST /v1/uploads`: raw uploads. Errors here use the upload endpoint's own unwrapped
-//! body, `{"code": N, "message": "..."}`, as Google's does (e.g. 401 code 16 "Authentication
-//! session is not defined." for a token without `photoslibrary.appendonly`).
+//! `POST /v1/uploads`: raw uploads, and the door to resumable ones (`super::resumable_uploads`).
+//! Errors here use the upload endpoint's own unwrapped body, `{"code": N, "message": "..."}`,
+//! as Google's does (e.g. 401 code 16 "Authentication session is not defined." for a token
+//! without `photoslibrary.appendonly`).
 
 use albumen_core::project::ApiService;
 use albumen_library::upload::{RawUpload, UploadError, accept_raw_upload};
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
+use super::resumable_uploads;
 use crate::extract::bearer::{Caller, authorize_call};
 use crate::state::AppState;
 use crate::wire::json_response;
@@ -19,7 +21,7 @@ use crate::wire::json_response;
 /// legacy profile (not yet implemented).
 const UPLOAD_SCOPES: [&str; 1] = ["https://www.googleapis.com/auth/photoslibrary.appendonly"];
 
-fn upload_error(status: StatusCode, code: u16, message: &str) -> Response {
+pub(super) fn upload_error(status: StatusCode, code: u16, message: &str) -> Response {
     json_response(status, &json!({"code": code, "message": message}))
 }
 
@@ -31,7 +33,7 @@ fn session_not_defined() -> Response {
     )
 }
 
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(super) fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -41,7 +43,7 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The declared type: `X-Goog-Upload-Content-Type`, else `Content-Type`; the generic
 /// `application/octet-stream` says nothing (the bytes are sniffed at batchCreate).
-fn declared_mime_type(headers: &HeaderMap) -> Option<String> {
+pub(super) fn declared_mime_type(headers: &HeaderMap) -> Option<String> {
     header_text(headers, "x-goog-upload-content-type")
         .or_else(|| header_text(headers, header::CONTENT_TYPE.as_str()))
         .map(|v| {
@@ -55,7 +57,7 @@ fn declared_mime_type(headers: &HeaderMap) -> Option<String> {
 }
 
 /// `X-Goog-Upload-File-Name`, percent-encoded by some clients, raw UTF-8 by others.
-fn file_name(headers: &HeaderMap) -> Option<String> {
+pub(super) fn file_name(headers: &HeaderMap) -> Option<String> {
     let raw = headers.get("x-goog-upload-file-name")?;
     let text = match raw.to_str() {
         Ok(ascii) => percent_decode_str(ascii).decode_utf8_lossy().into_owned(),
@@ -68,9 +70,20 @@ fn file_name(headers: &HeaderMap) -> Option<String> {
 pub(crate) async fn post_upload(
     State(state): State<AppState>,
     caller: Result<Caller, Response>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // The session URL of a resumable upload is a capability of its own.
+    if let Some(upload_id) = resumable_uploads::upload_id(query.as_deref()) {
+        let session = resumable_uploads::SessionRequest {
+            upload_id: &upload_id,
+            caller,
+            query: query.as_deref(),
+            headers: &headers,
+        };
+        return resumable_uploads::continue_session(&state, session, body).await;
+    }
     let Ok(caller) = caller else {
         return session_not_defined();
     };
@@ -89,11 +102,14 @@ pub(crate) async fn post_upload(
         return super::quota::upload_refusal(err);
     }
     let protocol = header_text(&headers, "x-goog-upload-protocol").unwrap_or("raw");
+    if protocol.eq_ignore_ascii_case("resumable") {
+        return resumable_uploads::start_session(&state, &caller, &headers).await;
+    }
     if !protocol.eq_ignore_ascii_case("raw") {
         return upload_error(
             StatusCode::NOT_IMPLEMENTED,
             12,
-            "Only the raw upload protocol is supported by this server so far.",
+            "Only the raw and resumable upload protocols are supported.",
         );
     }
     let upload = RawUpload {
@@ -112,28 +128,36 @@ pub(crate) async fn post_upload(
     )
     .await;
     match result {
-        Ok(token) => {
-            let mut response = (StatusCode::OK, token).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
-            response
-        }
-        Err(UploadError::Empty) => {
-            upload_error(StatusCode::BAD_REQUEST, 3, "Payload must not be empty")
-        }
-        Err(UploadError::TooLarge { limit }) => upload_error(
+        Ok(token) => token_response(token),
+        Err(err) => upload_failure(err),
+    }
+}
+
+/// The upload token, as plain text.
+pub(super) fn token_response(token: String) -> Response {
+    let mut response = (StatusCode::OK, token).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Google's answer to an upload that could not be stored.
+pub(super) fn upload_failure(err: UploadError) -> Response {
+    match err {
+        UploadError::Empty => upload_error(StatusCode::BAD_REQUEST, 3, "Payload must not be empty"),
+        UploadError::TooLarge { limit } => upload_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             3,
             &format!("The upload is larger than the {limit}-byte limit for its media type."),
         ),
-        Err(UploadError::Blob(albumen_blob::BlobError::Input(_))) => upload_error(
+        UploadError::Blob(albumen_blob::BlobError::Input(_)) => upload_error(
             StatusCode::BAD_REQUEST,
             3,
             "The upload body could not be read.",
         ),
-        Err(err) => {
+        err => {
             tracing::warn!(error = %err, "upload failed");
             upload_error(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -5,5 +5,6 @@ pub mod blobs;
 pub mod console;
 pub mod oauth;
 pub mod quotas;
+pub mod upload_sessions;
 pub mod uploads;
 pub mod users;

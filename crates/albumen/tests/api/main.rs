@@ -22,4 +22,5 @@ mod oauth_support;
 mod quotas;
 mod store_contract;
 mod uploads;
+mod uploads_resumable;
 mod yup_installed_flow;

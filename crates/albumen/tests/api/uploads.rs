@@ -184,18 +184,15 @@ async fn an_empty_or_oversized_upload_is_refused_and_stores_nothing() {
 }
 
 #[tokio::test]
-async fn the_resumable_protocol_is_refused_plainly_for_now() {
+async fn the_multipart_protocol_is_refused_plainly() {
     let app = spawn_app().await;
     let seeded = app.seed().await;
     let access = token_for(&app, &seeded, APPEND).await;
     let (status, body) = upload(
         &app,
         &access,
-        Vec::new(),
-        &[
-            ("x-goog-upload-protocol", "resumable"),
-            ("x-goog-upload-command", "start"),
-        ],
+        b"--boundary".to_vec(),
+        &[("x-goog-upload-protocol", "multipart")],
     )
     .await;
     assert_eq!(status, StatusCode::NOT_IMPLEMENTED);

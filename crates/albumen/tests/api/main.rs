@@ -13,6 +13,7 @@ mod cli;
 mod cli_console;
 mod console_api;
 mod db_dump;
+mod discovery;
 mod docs;
 mod http_foundation;
 mod media_bytes;

@@ -7,7 +7,10 @@
 //! Choices where Google's exact behaviour is not recorded: a selector outside the grammar is
 //! refused before the method runs with 400 `INVALID_ARGUMENT` `Invalid field selection <fields>`;
 //! any `alt` other than `json` gets 400 `Invalid value for alt: <alt>`; `prettyPrint` is false
-//! only for `false` or `0`. Error envelopes are never pruned, only compacted.
+//! only for `false` or `0`. Error envelopes are never pruned, only compacted. Names the
+//! response lacks are simply absent; Google's front end is reported (for Drive v3) to refuse
+//! them instead with `Invalid field selection <name>`, which would need the response schemas
+//! of the discovery document.
 
 use axum::body::{Body, HttpBody, to_bytes};
 use axum::extract::Request;

@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use crate::blob_gc::OrphanCollector;
 use crate::service::Library;
+use crate::video_worker::stopped;
 
 /// How often a node tidies up.
 const PERIOD: std::time::Duration = std::time::Duration::from_secs(15 * 60);
@@ -42,7 +43,7 @@ impl Library {
         loop {
             tokio::select! {
                 () = tokio::time::sleep(PERIOD) => self.tidy(&mut collector).await,
-                _ = stop.wait_for(|s| *s) => return,
+                () = stopped(&mut stop) => return,
             }
         }
     }

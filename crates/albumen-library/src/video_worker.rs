@@ -75,8 +75,14 @@ impl Library {
             tokio::select! {
                 () = self.video_jobs.notified() => {}
                 () = tokio::time::sleep(IDLE_POLL) => {}
-                _ = stop.wait_for(|s| *s) => return,
+                () = stopped(&mut stop) => return,
             }
         }
     }
+}
+
+/// Resolves once `stop` turns true (or its sender is gone).
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not `Send`; drop it here.
+    let _ = stop.wait_for(|s| *s).await.map(|_| ());
 }

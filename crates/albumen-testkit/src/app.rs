@@ -6,6 +6,7 @@ use albumen::config::{BlobBackend, Config};
 use albumen::server::Server;
 use albumen_api::AppState;
 use albumen_core::FakeClock;
+use albumen_library::profile::Profile;
 use albumen_store::SqlStore;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -20,6 +21,8 @@ pub struct AppOptions {
     pub db: DbKind,
     pub blob: BlobKind,
     pub max_body_bytes: Option<usize>,
+    /// The Library compatibility profile (`google` by default).
+    pub profile: Profile,
 }
 
 impl Default for AppOptions {
@@ -28,6 +31,7 @@ impl Default for AppOptions {
             db: DbKind::Sqlite,
             blob: BlobKind::Local,
             max_body_bytes: None,
+            profile: Profile::Google,
         }
     }
 }
@@ -64,6 +68,7 @@ pub async fn spawn_app_with(options: AppOptions) -> Option<TestApp> {
     };
     config.server.listen = "127.0.0.1:0".parse().expect("address");
     config.server.shutdown_grace_seconds = 5;
+    config.library.profile = options.profile;
     if let Some(limit) = options.max_body_bytes {
         config.server.max_body_bytes = limit;
     }

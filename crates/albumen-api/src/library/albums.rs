@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::body::{GoogleJson, parse_google_json};
+use crate::extract::google_json::{GoogleJson, parse_body};
 use super::call::{Kind, actor, library, urls};
 use super::query::QueryParams;
 use super::render;
@@ -111,8 +111,8 @@ pub(crate) async fn patch(
     Ok(ok(&render::album(&view, &urls(&state, &actor))))
 }
 
-fn parse<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiError> {
-    parse_google_json(body)
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    parse_body(body)
 }
 
 /// `POST /v1/albums/{id}:<verb>`.

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::body::GoogleJson;
+use crate::extract::google_json::GoogleJson;
 use super::call::{Kind, actor, library, urls};
 use super::query::QueryParams;
 use super::render;

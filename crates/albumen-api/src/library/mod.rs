@@ -1,7 +1,6 @@
 //! The Photos Library API's HTTP surface: uploads, media items, albums and shared albums.
 
 mod albums;
-mod body;
 mod call;
 pub(crate) mod media_bytes;
 mod media_items;

@@ -12,7 +12,8 @@ use albumen_library::sharing::ShareOptions;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::body::int_or_string;
+use crate::extract::proto_json::{self, ProtoEnum};
+
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -62,7 +63,7 @@ pub(crate) struct MediaItemBody {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct AlbumPositionBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "proto_json::enum_value")]
     pub position: PositionType,
     pub relative_media_item_id: Option<String>,
     pub relative_enrichment_item_id: Option<String>,
@@ -132,20 +133,20 @@ pub(crate) struct MediaItemIdsRequest {
 #[derive(Debug, Default, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct DateBody {
-    #[serde(default, deserialize_with = "int_or_string")]
-    pub year: Option<i64>,
-    #[serde(default, deserialize_with = "int_or_string")]
-    pub month: Option<i64>,
-    #[serde(default, deserialize_with = "int_or_string")]
-    pub day: Option<i64>,
+    #[serde(default, deserialize_with = "proto_json::opt_int32")]
+    pub year: Option<i32>,
+    #[serde(default, deserialize_with = "proto_json::opt_int32")]
+    pub month: Option<i32>,
+    #[serde(default, deserialize_with = "proto_json::opt_int32")]
+    pub day: Option<i32>,
 }
 
 impl From<DateBody> for DateInput {
     fn from(d: DateBody) -> Self {
         DateInput {
-            year: d.year.unwrap_or_default(),
-            month: d.month.unwrap_or_default(),
-            day: d.day.unwrap_or_default(),
+            year: d.year.map_or(0, i64::from),
+            month: d.month.map_or(0, i64::from),
+            day: d.day.map_or(0, i64::from),
         }
     }
 }
@@ -169,23 +170,23 @@ pub(crate) struct DateFilterBody {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ContentFilterBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "proto_json::enum_list")]
     pub included_content_categories: Vec<ContentCategory>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "proto_json::enum_list")]
     pub excluded_content_categories: Vec<ContentCategory>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct MediaTypeFilterBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "proto_json::enum_list")]
     pub media_types: Vec<MediaTypeChoice>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct FeatureFilterBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "proto_json::enum_list")]
     pub included_features: Vec<Feature>,
 }
 
@@ -234,8 +235,8 @@ impl From<FiltersBody> for FiltersInput {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct SearchRequest {
     pub album_id: Option<String>,
-    #[serde(default, deserialize_with = "int_or_string")]
-    pub page_size: Option<i64>,
+    #[serde(default, deserialize_with = "proto_json::opt_int32")]
+    pub page_size: Option<i32>,
     pub page_token: Option<String>,
     pub filters: Option<FiltersBody>,
     pub order_by: Option<String>,
@@ -245,7 +246,7 @@ impl From<SearchRequest> for SearchInput {
     fn from(body: SearchRequest) -> Self {
         SearchInput {
             album_id: body.album_id.filter(|a| !a.is_empty()),
-            page_size: body.page_size,
+            page_size: body.page_size.map(i64::from),
             page_token: body.page_token,
             filters: body.filters.map(FiltersInput::from),
             order_by: body.order_by,
@@ -366,4 +367,24 @@ pub(crate) struct EmptyRequest {}
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct ShareTokenRequest {
     pub share_token: Option<String>,
+}
+
+impl ProtoEnum for PositionType {
+    const TYPE_URL: &'static str =
+        "type.googleapis.com/google.photos.library.v1.AlbumPosition.PositionType";
+}
+
+impl ProtoEnum for ContentCategory {
+    const TYPE_URL: &'static str =
+        "type.googleapis.com/google.photos.library.v1.ContentCategory";
+}
+
+impl ProtoEnum for MediaTypeChoice {
+    const TYPE_URL: &'static str =
+        "type.googleapis.com/google.photos.library.v1.MediaTypeFilter.MediaType";
+}
+
+impl ProtoEnum for Feature {
+    const TYPE_URL: &'static str =
+        "type.googleapis.com/google.photos.library.v1.FeatureFilter.Feature";
 }

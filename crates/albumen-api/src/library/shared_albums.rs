@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::albums::album_page;
-use super::body::parse_google_json;
+use crate::extract::google_json::parse_body;
 use super::call::{Kind, actor, library, urls};
 use super::query::QueryParams;
 use super::render;
@@ -57,7 +57,7 @@ pub(crate) async fn join(
     caller: Caller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let request: ShareTokenRequest = parse_google_json(&body)?;
+    let request: ShareTokenRequest = parse_body(&body)?;
     let actor = actor(&state, &caller, Kind::Write).await?;
     let token = request.share_token.unwrap_or_default();
     let view = library(&state).join_shared_album(&actor, &token).await?;
@@ -72,7 +72,7 @@ pub(crate) async fn leave(
     caller: Caller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let request: ShareTokenRequest = parse_google_json(&body)?;
+    let request: ShareTokenRequest = parse_body(&body)?;
     let actor = actor(&state, &caller, Kind::Write).await?;
     let token = request.share_token.unwrap_or_default();
     library(&state).leave_shared_album(&actor, &token).await?;

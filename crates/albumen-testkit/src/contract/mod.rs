@@ -3,6 +3,8 @@
 
 pub mod blobs;
 pub mod console;
+pub mod media;
+pub mod media_albums;
 pub mod oauth;
 pub mod quotas;
 pub mod upload_sessions;

@@ -11,38 +11,175 @@ async fn batch_limits_titles_descriptions_and_search_rules() {
     let app = spawn_app().await;
     let seeded = app.seed().await;
     let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
-    let fifty_one: Vec<_> = (0..51).map(|i| json!({"simpleMediaItem": {"uploadToken": format!("CAIS{i}")}})).collect();
-    let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:batchCreate", Some(json!({"newMediaItems": fifty_one}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Request must have less than 50 items.");
+    let fifty_one: Vec<_> = (0..51)
+        .map(|i| json!({"simpleMediaItem": {"uploadToken": format!("CAIS{i}")}}))
+        .collect();
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:batchCreate",
+        Some(json!({"newMediaItems": fifty_one})),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Request must have less than 50 items.",
+    );
     let ids: Vec<String> = (0..51).map(|i| format!("Aid{i}")).collect();
     let query: String = ids.iter().map(|id| format!("mediaItemIds={id}&")).collect();
-    let (status, body) = call(&app, &token, Method::GET, &format!("/v1/mediaItems:batchGet?{query}"), None).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Request must have less than 50 media item ids.");
-    let (status, body) = call(&app, &token, Method::GET, "/v1/mediaItems:batchGet?mediaItemIds=Aa&mediaItemIds=Aa", None).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Request must not contain duplicate media item ids.");
-    let (status, body) = call(&app, &token, Method::POST, "/v1/albums", Some(json!({"album": {"title": "x".repeat(501)}}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Album title must not be longer than 500 characters.");
-    let (status, _) = call(&app, &token, Method::POST, "/v1/albums", Some(json!({"album": {"title": "é".repeat(500)}}))).await;
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::GET,
+        &format!("/v1/mediaItems:batchGet?{query}"),
+        None,
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Request must have less than 50 media item ids.",
+    );
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::GET,
+        "/v1/mediaItems:batchGet?mediaItemIds=Aa&mediaItemIds=Aa",
+        None,
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Request must not contain duplicate media item ids.",
+    );
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/albums",
+        Some(json!({"album": {"title": "x".repeat(501)}})),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Album title must not be longer than 500 characters.",
+    );
+    let (status, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/albums",
+        Some(json!({"album": {"title": "é".repeat(500)}})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "500 characters, not bytes");
     let up = upload(&app, &token, b"x".to_vec()).await;
     let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:batchCreate", Some(json!({"newMediaItems": [{"description": "d".repeat(1000), "simpleMediaItem": {"uploadToken": up}}]}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Description must be shorter than 1000 characters.");
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Description must be shorter than 1000 characters.",
+    );
     let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:batchCreate", Some(json!({"newMediaItems": [{"simpleMediaItem": {"uploadToken": up, "fileName": "f".repeat(256)}}]}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "File name must not be longer than 255 characters.");
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "File name must not be longer than 255 characters.",
+    );
     let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:batchCreate", Some(json!({"albumPosition": {"position": "FIRST_IN_ALBUM"}, "newMediaItems": [{"simpleMediaItem": {"uploadToken": up}}]}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Album position can only be set together with an album ID.");
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Album position can only be set together with an album ID.",
+    );
     let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:batchCreate", Some(json!({"albumId": "Anosuchalbum", "newMediaItems": [{"simpleMediaItem": {"uploadToken": up}}]}))).await;
-    assert_error(status, &body, 404, "NOT_FOUND", "The provided ID does not match any albums.");
+    assert_error(
+        status,
+        &body,
+        404,
+        "NOT_FOUND",
+        "The provided ID does not match any albums.",
+    );
     let (status, body) = call(&app, &token, Method::GET, "/v1/albums/not%2Fan%2Fid", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"albumId": "Aalbum", "filters": {"includeArchivedMedia": true}}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Filters cannot be set when searching by album ID.");
-    let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"filters": {"mediaTypeFilter": {"mediaTypes": ["PHOTO", "VIDEO"]}}}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "A media type filter must contain exactly one media type.");
-    let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"pageSize": "-1"}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Page size must not be negative.");
-    let (status, body) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"pageToken": "forged"}))).await;
-    assert_error(status, &body, 400, "INVALID_ARGUMENT", "Invalid page token.");
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:search",
+        Some(json!({"albumId": "Aalbum", "filters": {"includeArchivedMedia": true}})),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Filters cannot be set when searching by album ID.",
+    );
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:search",
+        Some(json!({"filters": {"mediaTypeFilter": {"mediaTypes": ["PHOTO", "VIDEO"]}}})),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "A media type filter must contain exactly one media type.",
+    );
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:search",
+        Some(json!({"pageSize": "-1"})),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Page size must not be negative.",
+    );
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:search",
+        Some(json!({"pageToken": "forged"})),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Invalid page token.",
+    );
 }
 
 #[tokio::test]
@@ -52,7 +189,12 @@ async fn search_filters_dates_types_and_pages_newest_first() {
     let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
     let mut ids = Vec::new();
     for seed in 0..5u8 {
-        ids.push(create_photo(&app, &token, 40 + seed, None).await["id"].as_str().unwrap().to_owned());
+        ids.push(
+            create_photo(&app, &token, 40 + seed, None).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     // Three pages of two, each item once.
     let mut seen = Vec::new();
@@ -62,7 +204,14 @@ async fn search_filters_dates_types_and_pages_newest_first() {
         if let Some(t) = &page_token {
             body["pageToken"] = json!(t);
         }
-        let (status, page) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(body)).await;
+        let (status, page) = call(
+            &app,
+            &token,
+            Method::POST,
+            "/v1/mediaItems:search",
+            Some(body),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{page}");
         for item in page["mediaItems"].as_array().unwrap() {
             seen.push(item["id"].as_str().unwrap().to_owned());
@@ -79,18 +228,49 @@ async fn search_filters_dates_types_and_pages_newest_first() {
         let app = &app;
         let token = token.clone();
         async move {
-            let (status, page) = call(app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"filters": filters, "pageSize": 100}))).await;
+            let (status, page) = call(
+                app,
+                &token,
+                Method::POST,
+                "/v1/mediaItems:search",
+                Some(json!({"filters": filters, "pageSize": 100})),
+            )
+            .await;
             assert_eq!(status, StatusCode::OK, "{page}");
             page["mediaItems"].as_array().map_or(0, Vec::len)
         }
     };
-    assert_eq!(search(json!({"dateFilter": {"dates": [{"year": 2024, "month": 5, "day": 6}]}})).await, 5);
-    assert_eq!(search(json!({"dateFilter": {"dates": [{"month": 5, "day": 6}]}})).await, 5);
-    assert_eq!(search(json!({"dateFilter": {"dates": [{"year": 2023}]}})).await, 0);
+    assert_eq!(
+        search(json!({"dateFilter": {"dates": [{"year": 2024, "month": 5, "day": 6}]}})).await,
+        5
+    );
+    assert_eq!(
+        search(json!({"dateFilter": {"dates": [{"month": 5, "day": 6}]}})).await,
+        5
+    );
+    assert_eq!(
+        search(json!({"dateFilter": {"dates": [{"year": 2023}]}})).await,
+        0
+    );
     assert_eq!(search(json!({"dateFilter": {"ranges": [{"startDate": {"year": 2024, "month": 1}, "endDate": {"year": 2024, "month": 6}}]}})).await, 5);
-    assert_eq!(search(json!({"mediaTypeFilter": {"mediaTypes": ["VIDEO"]}})).await, 0);
-    assert_eq!(search(json!({"mediaTypeFilter": {"mediaTypes": ["PHOTO"]}})).await, 5);
-    assert_eq!(search(json!({"featureFilter": {"includedFeatures": ["FAVORITES"]}})).await, 0);
-    assert_eq!(search(json!({"contentFilter": {"includedContentCategories": ["LANDSCAPES"]}})).await, 0);
-    assert_eq!(search(json!({"contentFilter": {"excludedContentCategories": ["LANDSCAPES"]}})).await, 5);
+    assert_eq!(
+        search(json!({"mediaTypeFilter": {"mediaTypes": ["VIDEO"]}})).await,
+        0
+    );
+    assert_eq!(
+        search(json!({"mediaTypeFilter": {"mediaTypes": ["PHOTO"]}})).await,
+        5
+    );
+    assert_eq!(
+        search(json!({"featureFilter": {"includedFeatures": ["FAVORITES"]}})).await,
+        0
+    );
+    assert_eq!(
+        search(json!({"contentFilter": {"includedContentCategories": ["LANDSCAPES"]}})).await,
+        0
+    );
+    assert_eq!(
+        search(json!({"contentFilter": {"excludedContentCategories": ["LANDSCAPES"]}})).await,
+        5
+    );
 }

@@ -2,5 +2,6 @@
 //! every reader sees only what its app created.
 
 mod flow;
+mod legacy;
 mod limits;
 mod support;

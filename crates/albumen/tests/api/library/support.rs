@@ -7,9 +7,6 @@ use albumen_testkit::seed::Seeded;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-pub const APPEND: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
-pub const READ: &str = "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata";
-pub const EDIT: &str = "https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata";
 pub const ALL_CURRENT: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata https://www.googleapis.com/auth/photoslibrary.edit.appcreateddata";
 
 pub const SHOT: Shot = Shot {
@@ -45,7 +42,13 @@ pub async fn upload(app: &TestApp, token: &str, bytes: Vec<u8>) -> String {
 }
 
 /// A JSON call; returns the status and the parsed body.
-pub async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+pub async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
@@ -53,7 +56,10 @@ pub async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: 
     let response = request.send().await.unwrap();
     let status = response.status();
     let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|_| json!({"raw": text})))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| json!({"raw": text})),
+    )
 }
 
 /// Uploads a camera JPEG (varied by `seed`) and creates an item from it; returns the item.
@@ -63,25 +69,51 @@ pub async fn create_photo(app: &TestApp, token: &str, seed: u8, album_id: Option
     if let Some(album) = album_id {
         body["albumId"] = json!(album);
     }
-    let (status, result) = call(app, token, Method::POST, "/v1/mediaItems:batchCreate", Some(body)).await;
+    let (status, result) = call(
+        app,
+        token,
+        Method::POST,
+        "/v1/mediaItems:batchCreate",
+        Some(body),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{result}");
     result["newMediaItemResults"][0]["mediaItem"].clone()
 }
 
 /// Creates an album and returns its id.
 pub async fn create_album(app: &TestApp, token: &str, title: &str) -> String {
-    let (status, album) = call(app, token, Method::POST, "/v1/albums", Some(json!({"album": {"title": title}}))).await;
+    let (status, album) = call(
+        app,
+        token,
+        Method::POST,
+        "/v1/albums",
+        Some(json!({"album": {"title": title}})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{album}");
     album["id"].as_str().unwrap().to_owned()
 }
 
 /// The ids of an album's items, in album order.
 pub async fn album_item_ids(app: &TestApp, token: &str, album_id: &str) -> Vec<String> {
-    let (status, page) = call(app, token, Method::POST, "/v1/mediaItems:search", Some(json!({"albumId": album_id, "pageSize": 100}))).await;
+    let (status, page) = call(
+        app,
+        token,
+        Method::POST,
+        "/v1/mediaItems:search",
+        Some(json!({"albumId": album_id, "pageSize": 100})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     page["mediaItems"]
         .as_array()
-        .map(|items| items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect())
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

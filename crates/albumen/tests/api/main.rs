@@ -20,6 +20,7 @@ mod media_bytes;
 mod oauth_errors;
 mod oauth_flow;
 mod oauth_support;
+mod photoslibrary1_client;
 mod quotas;
 mod store_contract;
 mod uploads;

@@ -2,19 +2,19 @@
 //! `POST /v1/albums/{ref}` splits the verb off and dispatches on it.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::extract::google_json::{GoogleJson, parse_body};
+use crate::extract::google_query::GoogleQuery;
 use super::call::{Kind, actor, library, urls};
-use super::query::QueryParams;
 use super::render;
 use super::requests::{
-    AddEnrichmentRequest, AlbumBody, CreateAlbumRequest, EmptyRequest, MediaItemIdsRequest,
-    ShareAlbumRequest,
+    AddEnrichmentRequest, AlbumBody, CreateAlbumRequest, EmptyRequest, ListQuery,
+    MediaItemIdsRequest, PatchQuery, ShareAlbumRequest,
 };
 use crate::error::ApiError;
 use crate::extract::bearer::Caller;
@@ -41,16 +41,15 @@ pub(crate) async fn create(
 pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    RawQuery(query): RawQuery,
+    GoogleQuery(query): GoogleQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
-    let params = QueryParams::parse(query.as_deref());
     let page = library(&state)
         .list_albums(
             &actor,
-            params.int32("pageSize", "page_size")?,
-            params.get("pageToken"),
-            params.boolean("excludeNonAppCreatedData", "exclude_non_app_created_data")?,
+            query.page_size.map(i64::from),
+            query.page_token.as_deref(),
+            query.exclude_non_app_created_data.unwrap_or(false),
         )
         .await?;
     Ok(ok(&album_page("albums", page, &urls(&state, &actor))))
@@ -89,7 +88,7 @@ pub(crate) async fn patch(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    GoogleQuery(query): GoogleQuery<PatchQuery>,
     GoogleJson(body): GoogleJson<AlbumBody>,
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Write).await?;
@@ -98,12 +97,11 @@ pub(crate) async fn patch(
             "The album id in the body ({body_id}) does not match the one in the URL."
         )));
     }
-    let params = QueryParams::parse(query.as_deref());
     let view = library(&state)
         .patch_album(
             &actor,
             &id,
-            params.get("updateMask"),
+            query.update_mask.as_deref(),
             body.title.as_deref(),
             body.cover_photo_media_item_id.as_deref(),
         )

@@ -1,16 +1,18 @@
 //! The `mediaItems` methods: `batchCreate`, `batchGet`, `get`, `list`, `patch`, `search`.
 
 use albumen_library::items::BatchGetSlot;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use crate::extract::google_json::GoogleJson;
+use crate::extract::google_query::GoogleQuery;
 use super::call::{Kind, actor, library, urls};
-use super::query::QueryParams;
 use super::render;
-use super::requests::{BatchCreateRequest, MediaItemBody, SearchRequest};
+use super::requests::{
+    BatchCreateRequest, BatchGetQuery, ListQuery, MediaItemBody, PatchQuery, SearchRequest,
+};
 use crate::error::ApiError;
 use crate::extract::bearer::Caller;
 use crate::state::AppState;
@@ -41,13 +43,11 @@ fn item_page(page: albumen_library::items::ItemPage, urls: &render::UrlContext<'
 pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    RawQuery(query): RawQuery,
+    GoogleQuery(query): GoogleQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
-    let params = QueryParams::parse(query.as_deref());
-    let page_size = params.int32("pageSize", "page_size")?;
     let page = library(&state)
-        .list_items(&actor, page_size, params.get("pageToken"))
+        .list_items(&actor, query.page_size.map(i64::from), query.page_token.as_deref())
         .await?;
     Ok(ok(&item_page(page, &urls(&state, &actor))))
 }
@@ -78,11 +78,10 @@ pub(crate) async fn patch(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
+    GoogleQuery(query): GoogleQuery<PatchQuery>,
     GoogleJson(body): GoogleJson<MediaItemBody>,
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Write).await?;
-    let params = QueryParams::parse(query.as_deref());
     if let Some(body_id) = body.id.as_deref().filter(|b| !b.is_empty() && *b != id) {
         return Err(ApiError::invalid_argument(format!(
             "The media item id in the body ({body_id}) does not match the one in the URL."
@@ -92,7 +91,7 @@ pub(crate) async fn patch(
         .patch_item(
             &actor,
             &id,
-            params.get("updateMask"),
+            query.update_mask.as_deref(),
             body.description.as_deref(),
         )
         .await?;
@@ -103,11 +102,12 @@ pub(crate) async fn patch(
 pub(crate) async fn batch_get(
     State(state): State<AppState>,
     caller: Caller,
-    RawQuery(query): RawQuery,
+    GoogleQuery(query): GoogleQuery<BatchGetQuery>,
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
-    let ids = QueryParams::parse(query.as_deref()).all("mediaItemIds");
-    let slots = library(&state).batch_get(&actor, &ids).await?;
+    let slots = library(&state)
+        .batch_get(&actor, &query.media_item_ids)
+        .await?;
     let urls = urls(&state, &actor);
     let results: Vec<Value> = slots
         .iter()

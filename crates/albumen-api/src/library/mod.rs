@@ -4,7 +4,6 @@ mod albums;
 mod call;
 pub(crate) mod media_bytes;
 mod media_items;
-mod query;
 mod quota;
 mod render;
 mod requests;

@@ -388,3 +388,29 @@ impl ProtoEnum for Feature {
     const TYPE_URL: &'static str =
         "type.googleapis.com/google.photos.library.v1.FeatureFilter.Feature";
 }
+
+/// The query of `mediaItems.list`, `albums.list` and `sharedAlbums.list`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    #[serde(default, deserialize_with = "proto_json::opt_int32")]
+    pub page_size: Option<i32>,
+    pub page_token: Option<String>,
+    #[serde(default, deserialize_with = "proto_json::opt_bool")]
+    pub exclude_non_app_created_data: Option<bool>,
+}
+
+/// The query of `mediaItems.batchGet`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct BatchGetQuery {
+    #[serde(default)]
+    pub media_item_ids: Vec<String>,
+}
+
+/// The query of the `patch` methods.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PatchQuery {
+    pub update_mask: Option<String>,
+}

@@ -2,17 +2,17 @@
 //! with Google's insufficient-scopes 403).
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::albums::album_page;
 use crate::extract::google_json::parse_body;
+use crate::extract::google_query::GoogleQuery;
 use super::call::{Kind, actor, library, urls};
-use super::query::QueryParams;
 use super::render;
-use super::requests::ShareTokenRequest;
+use super::requests::{ListQuery, ShareTokenRequest};
 use crate::error::ApiError;
 use crate::extract::bearer::Caller;
 use crate::state::AppState;
@@ -26,15 +26,14 @@ fn ok(value: &Value) -> Response {
 pub(crate) async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    RawQuery(query): RawQuery,
+    GoogleQuery(query): GoogleQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
-    let params = QueryParams::parse(query.as_deref());
     let page = library(&state)
         .list_shared_albums(
             &actor,
-            params.int32("pageSize", "page_size")?,
-            params.get("pageToken"),
+            query.page_size.map(i64::from),
+            query.page_token.as_deref(),
         )
         .await?;
     Ok(ok(&album_page("sharedAlbums", page, &urls(&state, &actor))))

@@ -1,5 +1,6 @@
-//! Small, real photo files for API tests: JPEGs encoded by the `image` crate, optionally with
-//! an EXIF block (camera, capture time with offset, exposure, GPS) assembled here.
+//! Small, real media files for API tests: JPEGs encoded by the `image` crate, optionally with
+//! an EXIF block (camera, capture time with offset, exposure, GPS) assembled here, and a
+//! minimal MP4.
 
 use std::io::Cursor;
 
@@ -150,4 +151,54 @@ pub fn camera_jpeg(width: u32, height: u32, seed: u8, shot: &Shot) -> Vec<u8> {
     out.extend_from_slice(&block);
     out.extend_from_slice(&jpeg[2..]);
     out
+}
+
+fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut out = ((8 + body.len()) as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(body);
+    out
+}
+
+fn full_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    mp4_box(kind, &[&[0u8; 4][..], body].concat())
+}
+
+/// A minimal MP4 of a `width`×`height` video track at 30 fps lasting `seconds`, recorded on
+/// 2024-01-02 03:04:05 UTC (the header boxes a probe reads; the media data is filler).
+pub fn mp4(width: u32, height: u32, seconds: u32) -> Vec<u8> {
+    // Seconds from 1904 to 2024-01-02T03:04:05Z.
+    const CREATED: u32 = 3_787_009_445;
+    let be = |values: &[u32]| values.iter().flat_map(|v| v.to_be_bytes()).collect::<Vec<u8>>();
+    let mut mvhd = be(&[CREATED, CREATED, 1000, seconds * 1000]);
+    mvhd.extend_from_slice(&[0; 76]);
+    mvhd.extend_from_slice(&2u32.to_be_bytes());
+    let mut tkhd = be(&[CREATED, CREATED, 1, 0, seconds * 1000]);
+    tkhd.extend_from_slice(&[0; 16]);
+    tkhd.extend(be(&[0x1_0000, 0, 0, 0, 0x1_0000, 0, 0, 0, 0x4000_0000]));
+    tkhd.extend(be(&[width << 16, height << 16]));
+    let mut mdhd = be(&[CREATED, CREATED, 30_000, seconds * 30 * 1001]);
+    mdhd.extend_from_slice(&[0x55, 0xC4, 0, 0]);
+    let hdlr = full_box(b"hdlr", &[&[0u8; 4][..], b"vide", &[0u8; 13]].concat());
+    let mut entry = vec![0u8; 6];
+    entry.extend_from_slice(&1u16.to_be_bytes());
+    entry.extend_from_slice(&[0; 16]);
+    entry.extend_from_slice(&(width as u16).to_be_bytes());
+    entry.extend_from_slice(&(height as u16).to_be_bytes());
+    entry.extend_from_slice(&[0; 50]);
+    let stsd = full_box(b"stsd", &[be(&[1]), mp4_box(b"avc1", &entry)].concat());
+    let stts = full_box(b"stts", &be(&[1, seconds * 30, 1001]));
+    let stbl = mp4_box(b"stbl", &[stsd, stts].concat());
+    let mdia = mp4_box(
+        b"mdia",
+        &[full_box(b"mdhd", &mdhd), hdlr, mp4_box(b"minf", &stbl)].concat(),
+    );
+    let trak = mp4_box(b"trak", &[full_box(b"tkhd", &tkhd), mdia].concat());
+    let moov = mp4_box(b"moov", &[full_box(b"mvhd", &mvhd), trak].concat());
+    [
+        mp4_box(b"ftyp", b"isom\0\0\0\0isomiso2mp41"),
+        moov,
+        mp4_box(b"mdat", &[0xAB; 256]),
+    ]
+    .concat()
 }

@@ -2,6 +2,9 @@
 //! every reader sees only what its app created.
 
 mod flow;
+mod isolation;
+mod isolation_model;
 mod legacy;
 mod limits;
 mod support;
+mod videos;

@@ -1,0 +1,48 @@
+//! Videos: `PROCESSING` at batchCreate, `READY` once the background worker has probed them,
+//! and `=dv` only then.
+
+use albumen_testkit::photos::mp4;
+use albumen_testkit::spawn_app;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use super::support::*;
+
+#[tokio::test]
+async fn a_video_is_processing_then_ready_and_only_then_downloadable() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
+    let bytes = mp4(640, 360, 3);
+    let upload_token = upload(&app, &token, bytes.clone()).await;
+    let (status, created) = call(&app, &token, Method::POST, "/v1/mediaItems:batchCreate", Some(json!({"newMediaItems": [{"simpleMediaItem": {"uploadToken": upload_token, "fileName": "clip.mp4"}}]}))).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let item = &created["newMediaItemResults"][0]["mediaItem"];
+    assert_eq!(item["mimeType"], "video/mp4");
+    assert_eq!(item["filename"], "clip.mp4");
+    assert_eq!(item["mediaMetadata"]["creationTime"], "2024-01-02T03:04:05Z");
+    assert_eq!(item["mediaMetadata"]["width"], "640");
+    let id = item["id"].as_str().unwrap().to_owned();
+    // The worker is woken by batchCreate; wait until it has finished (real time, bounded).
+    let mut ready = None;
+    for _ in 0..100 {
+        let (_, got) = call(&app, &token, Method::GET, &format!("/v1/mediaItems/{id}"), None).await;
+        if got["mediaMetadata"]["video"]["status"] == "READY" {
+            ready = Some(got);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let ready = ready.expect("the video became READY");
+    assert_eq!(ready["mediaMetadata"]["video"]["fps"], 29.97002997002997);
+    let response = app
+        .client
+        .get(format!("{}=dv", ready["baseUrl"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    let (_, videos) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"filters": {"mediaTypeFilter": {"mediaTypes": ["VIDEO"]}}}))).await;
+    assert_eq!(videos["mediaItems"][0]["id"], id.as_str());
+}

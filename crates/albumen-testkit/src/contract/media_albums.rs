@@ -248,7 +248,7 @@ pub async fn an_album_holds_at_most_the_maximum_of_media_items(store: &dyn Metad
     let total = usize::try_from(MAX_ALBUM_ITEMS).unwrap() + 1;
     let ids: Vec<String> = (0..total).map(|n| format!("M{n:05}")).collect();
     futures::stream::iter(ids.iter())
-        .for_each_concurrent(8, |id| {
+        .for_each_concurrent(16, |id| {
             let ada = ada.clone();
             async move {
                 upload(store, &photo(id, &ada, None, 0)).await;

@@ -152,7 +152,11 @@ impl Library {
             Some(token) => Page::after(size, page_token::decode(&fingerprint, token)?),
             None => Page::first(size),
         };
-        let found = self.store.list_albums(&visibility, &page).await?;
+        let found = self
+            .store
+            .list_albums(&visibility, &page)
+            .await
+            .map_err(page_token::listing_error)?;
         let mut albums = Vec::with_capacity(found.items.len());
         for album in found.items {
             albums.push(self.album_view(actor, album).await?);

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use futures::TryStreamExt as _;
 use tokio::runtime::Handle;
 
-/// How much is fetched per ranged read.
+/// How much is fetched per ranged read by default.
 const WINDOW: u64 = 1024 * 1024;
 
 /// Reads a blob through ranged gets. Use it only off the async runtime (`spawn_blocking`).
@@ -19,6 +19,7 @@ pub struct BlobReader {
     key: BlobKey,
     size: u64,
     position: u64,
+    window_size: u64,
     window_start: u64,
     window: Bytes,
     runtime: Handle,
@@ -31,14 +32,22 @@ impl BlobReader {
             key,
             size,
             position: 0,
+            window_size: WINDOW,
             window_start: 0,
             window: Bytes::new(),
             runtime,
         }
     }
 
+    /// Fetches `bytes` per ranged read instead (smaller for readers that hop between small
+    /// headers, such as the location stripper).
+    pub fn with_window(mut self, bytes: u64) -> Self {
+        self.window_size = bytes.max(1);
+        self
+    }
+
     fn fill(&mut self) -> io::Result<()> {
-        let end = (self.position + WINDOW).min(self.size);
+        let end = (self.position + self.window_size).min(self.size);
         let blobs = self.blobs.clone();
         let key = self.key.clone();
         let range = self.position..end;

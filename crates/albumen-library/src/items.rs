@@ -162,7 +162,11 @@ impl Library {
             Some(token) => Page::after(size, page_token::decode(&fingerprint, token)?),
             None => Page::first(size),
         };
-        let found = self.store.search_media_items(&query, &page).await?;
+        let found = self
+            .store
+            .search_media_items(&query, &page)
+            .await
+            .map_err(page_token::listing_error)?;
         Ok(ItemPage {
             items: found
                 .items

@@ -5,7 +5,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest as _, Sha256};
 
-use crate::error::{INVALID_PAGE_TOKEN, LibraryResult, invalid};
+use albumen_core::StoreError;
+
+use crate::error::{INVALID_PAGE_TOKEN, LibraryError, LibraryResult, invalid};
 
 const VERSION: &str = "p1";
 
@@ -34,6 +36,15 @@ pub fn decode(fingerprint: &str, token: &str) -> LibraryResult<String> {
             Ok(key.to_owned())
         }
         _ => Err(bad()),
+    }
+}
+
+/// A store error of a paged listing: a page key the store cannot read (only a forged
+/// token carries one) is the client's bad token.
+pub(crate) fn listing_error(err: StoreError) -> LibraryError {
+    match err {
+        StoreError::Conflict { what: "page.after" } => invalid(INVALID_PAGE_TOKEN),
+        other => other.into(),
     }
 }
 

@@ -121,10 +121,6 @@ pub(crate) async fn charge_library_request(
 }
 
 /// Charges one media-byte request through a base URL against `project`'s daily limit.
-#[expect(
-    dead_code,
-    reason = "for the base-URL byte handler, which is not written yet"
-)]
 pub(crate) async fn charge_media_bytes(
     state: &AppState,
     project: &Project,

@@ -19,11 +19,11 @@
 //! is streamed from the blob store with the location patches applied chunk by chunk.
 
 mod range;
-mod reader;
 
 use albumen_blob::{BlobError, BlobKey};
 use albumen_core::media::{MediaItem, MediaKind, VideoStatus};
 use albumen_library::base_url::{UrlKind, parse_options, split_path};
+use albumen_library::blob_reader::BlobReader;
 use albumen_media::location_strip::{
     LOCATION_STRIP_VERSION, Patch, apply_patches, location_patches, patches_touch,
 };
@@ -36,8 +36,11 @@ use axum::routing::get;
 use futures::StreamExt as _;
 
 use self::range::{RangeRequest, parse_range};
-use self::reader::BlobReader;
+use super::quota::charge_media_bytes;
 use crate::state::AppState;
+
+/// The location stripper hops between small headers: fetch little at a time.
+const PATCH_READ_WINDOW: u64 = 64 * 1024;
 
 /// The route of every Library base URL.
 pub(crate) fn router() -> Router<AppState> {
@@ -87,6 +90,7 @@ async fn serve(
     if !servable {
         return Err(not_found());
     }
+    charge_fetch(state, &item).await?;
     let key = BlobKey::parse(&item.blob_key)
         .ok_or_else(|| internal("parsing the blob key", &item.blob_key))?;
     let size = match state.blobs.head(&key).await {
@@ -153,12 +157,10 @@ async fn patched_body(
     let reader_blobs = state.blobs.clone();
     let reader_key = key.clone();
     let patches = tokio::task::spawn_blocking(move || {
-        location_patches(&mut BlobReader::new(
-            runtime,
-            reader_blobs,
-            reader_key,
-            size,
-        ))
+        location_patches(
+            &mut BlobReader::new(reader_blobs, reader_key, size, runtime)
+                .with_window(PATCH_READ_WINDOW),
+        )
     })
     .await
     .map_err(|e| internal("computing the location patches", &e))?
@@ -315,5 +317,25 @@ mod tests {
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
         assert!(!if_range_holds(&headers, "\"e\""));
+    }
+}
+
+/// Charges the fetch to the daily media-byte quota of the project whose app created the
+/// item; items added otherwise (web UI, import), or whose client is gone, count against no
+/// project.
+async fn charge_fetch(state: &AppState, item: &MediaItem) -> Result<(), Response> {
+    let Some(client_id) = &item.client_id else {
+        return Ok(());
+    };
+    let project = match state.store.get_client(client_id).await {
+        Ok(client) => state.store.get_project(&client.project_id).await,
+        Err(e) => Err(e),
+    };
+    match project {
+        Ok(project) => charge_media_bytes(state, &project)
+            .await
+            .map_err(IntoResponse::into_response),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(internal("reading the item's project", &e)),
     }
 }

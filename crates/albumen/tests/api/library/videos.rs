@@ -46,3 +46,32 @@ async fn a_video_is_processing_then_ready_and_only_then_downloadable() {
     let (_, videos) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"filters": {"mediaTypeFilter": {"mediaTypes": ["VIDEO"]}}}))).await;
     assert_eq!(videos["mediaItems"][0]["id"], id.as_str());
 }
+
+#[tokio::test]
+async fn base_url_fetches_count_against_the_creating_projects_daily_quota() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
+    let item = create_photo(&app, &token, 5, None).await;
+    app.state
+        .store
+        .put_quota_limits(
+            &seeded.project.id,
+            &albumen_core::quota::QuotaLimits {
+                requests_per_day: 10_000,
+                media_bytes_per_day: 2,
+                writes_per_minute_per_user: 300,
+            },
+        )
+        .await
+        .unwrap();
+    let url = format!("{}=d", item["baseUrl"].as_str().unwrap());
+    for _ in 0..2 {
+        assert_eq!(app.client.get(&url).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let refused = app.client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["status"], "RESOURCE_EXHAUSTED");
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("Quota exceeded for quota metric"), "{body}");
+}

@@ -322,7 +322,7 @@ impl ResumableUploads<'_> {
             }
             Err(err) => return Err(err.into()),
         };
-        if !finalize && stored.size % CHUNK_GRANULARITY != 0 {
+        if !finalize && !stored.size.is_multiple_of(CHUNK_GRANULARITY) {
             return Err(rejected(Rejection::Misaligned, progress));
         }
         let received = offset + stored.size;

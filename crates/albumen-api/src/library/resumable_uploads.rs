@@ -46,15 +46,15 @@ fn bad_request(message: &str) -> Response {
     upload_error(StatusCode::BAD_REQUEST, 3, message)
 }
 
-/// A byte count header (`X-Goog-Upload-Raw-Size`, `X-Goog-Upload-Offset`): `Err` when it is
-/// present but not a number.
-fn byte_count(headers: &HeaderMap, name: &str) -> Result<Option<u64>, Response> {
+/// A byte count header (`X-Goog-Upload-Raw-Size`, `X-Goog-Upload-Offset`): `Err` with the
+/// message to send when it is present but not a number.
+fn byte_count(headers: &HeaderMap, name: &str) -> Result<Option<u64>, String> {
     match header_text(headers, name) {
         None => Ok(None),
         Some(text) => text
             .parse()
             .map(Some)
-            .map_err(|_| bad_request(&format!("{name} must be a number of bytes."))),
+            .map_err(|_| format!("{name} must be a number of bytes.")),
     }
 }
 
@@ -80,7 +80,7 @@ pub(super) async fn start_session(
     }
     let raw_size = match byte_count(headers, "x-goog-upload-raw-size") {
         Ok(size) => size,
-        Err(response) => return response,
+        Err(message) => return bad_request(&message),
     };
     let upload = RawUpload {
         user: caller.0.user.id.clone(),
@@ -153,7 +153,7 @@ pub(super) async fn continue_session(
     };
     let offset = match byte_count(request.headers, "x-goog-upload-offset") {
         Ok(offset) => offset,
-        Err(response) => return response,
+        Err(message) => return bad_request(&message),
     };
     let Ok(caller) = request.caller() else {
         return session_failure(ResumableError::NotFound);

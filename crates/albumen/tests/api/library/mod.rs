@@ -4,6 +4,7 @@
 mod flow;
 mod isolation;
 mod isolation_model;
+mod isolation_reads;
 mod legacy;
 mod limits;
 mod support;

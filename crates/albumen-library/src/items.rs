@@ -31,7 +31,7 @@ pub struct ItemPage {
 /// One slot of a `batchGet` answer: the item, or the reason it is missing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchGetSlot {
-    Found(ItemView),
+    Found(Box<ItemView>),
     Missing { code: i32, message: &'static str },
 }
 
@@ -110,10 +110,10 @@ impl Library {
                             message: INVALID_MEDIA_ITEM_ID,
                         },
                         |item| {
-                            BatchGetSlot::Found(ItemView {
+                            BatchGetSlot::Found(Box::new(ItemView {
                                 item: item.clone(),
                                 in_album: None,
-                            })
+                            }))
                         },
                     )
             })

@@ -95,11 +95,14 @@ pub struct DateInput {
     pub day: i64,
 }
 
+/// A `DateRange` as sent: start and end, each possibly missing.
+pub type DateRangeInput = (Option<DateInput>, Option<DateInput>);
+
 /// `Filters` as sent.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FiltersInput {
     /// `dateFilter`: dates and (start, end) ranges; `None` when absent.
-    pub date_filter: Option<(Vec<DateInput>, Vec<(Option<DateInput>, Option<DateInput>)>)>,
+    pub date_filter: Option<(Vec<DateInput>, Vec<DateRangeInput>)>,
     /// `contentFilter`: included and excluded categories; `None` when absent.
     pub content_filter: Option<(Vec<ContentCategory>, Vec<ContentCategory>)>,
     /// `mediaTypeFilter.mediaTypes`; `None` when absent.
@@ -186,7 +189,7 @@ fn sort_key(parts: DateParts) -> (u16, u8, u8) {
 
 fn validate_date_filter(
     dates: &[DateInput],
-    ranges: &[(Option<DateInput>, Option<DateInput>)],
+    ranges: &[DateRangeInput],
 ) -> LibraryResult<DateMatch> {
     if dates.len() > MAX_DATES {
         return Err(invalid("A date filter can have at most 5 dates."));

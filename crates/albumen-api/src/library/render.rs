@@ -51,9 +51,9 @@ pub(crate) fn datetime(at: OffsetDateTime) -> String {
     if nanos == 0 {
         return text;
     }
-    let digits = if nanos % 1_000_000 == 0 {
+    let digits = if nanos.is_multiple_of(1_000_000) {
         format!("{:03}", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
+    } else if nanos.is_multiple_of(1_000) {
         format!("{:06}", nanos / 1_000)
     } else {
         format!("{nanos:09}")
@@ -76,9 +76,9 @@ pub(crate) fn duration(seconds: f64) -> Option<String> {
     let (whole, nanos) = (total / 1_000_000_000, total % 1_000_000_000);
     Some(if nanos == 0 {
         format!("{whole}s")
-    } else if nanos % 1_000_000 == 0 {
+    } else if nanos.is_multiple_of(1_000_000) {
         format!("{whole}.{:03}s", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
+    } else if nanos.is_multiple_of(1_000) {
         format!("{whole}.{:06}s", nanos / 1_000)
     } else {
         format!("{whole}.{nanos:09}s")

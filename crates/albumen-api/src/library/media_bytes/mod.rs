@@ -262,6 +262,26 @@ fn error_page(status: StatusCode, message: &str) -> Html<String> {
     ))
 }
 
+/// Charges the fetch to the daily media-byte quota of the project whose app created the
+/// item; items added otherwise (web UI, import), or whose client is gone, count against no
+/// project.
+async fn charge_fetch(state: &AppState, item: &MediaItem) -> Result<(), Response> {
+    let Some(client_id) = &item.client_id else {
+        return Ok(());
+    };
+    let project = match state.store.get_client(client_id).await {
+        Ok(client) => state.store.get_project(&client.project_id).await,
+        Err(e) => Err(e),
+    };
+    match project {
+        Ok(project) => charge_media_bytes(state, &project)
+            .await
+            .map_err(IntoResponse::into_response),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(internal("reading the item's project", &e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,25 +337,5 @@ mod tests {
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
         assert!(!if_range_holds(&headers, "\"e\""));
-    }
-}
-
-/// Charges the fetch to the daily media-byte quota of the project whose app created the
-/// item; items added otherwise (web UI, import), or whose client is gone, count against no
-/// project.
-async fn charge_fetch(state: &AppState, item: &MediaItem) -> Result<(), Response> {
-    let Some(client_id) = &item.client_id else {
-        return Ok(());
-    };
-    let project = match state.store.get_client(client_id).await {
-        Ok(client) => state.store.get_project(&client.project_id).await,
-        Err(e) => Err(e),
-    };
-    match project {
-        Ok(project) => charge_media_bytes(state, &project)
-            .await
-            .map_err(IntoResponse::into_response),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(internal("reading the item's project", &e)),
     }
 }

@@ -169,7 +169,12 @@ fn full_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
 pub fn mp4(width: u32, height: u32, seconds: u32) -> Vec<u8> {
     // Seconds from 1904 to 2024-01-02T03:04:05Z.
     const CREATED: u32 = 3_787_009_445;
-    let be = |values: &[u32]| values.iter().flat_map(|v| v.to_be_bytes()).collect::<Vec<u8>>();
+    let be = |values: &[u32]| {
+        values
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect::<Vec<u8>>()
+    };
     let mut mvhd = be(&[CREATED, CREATED, 1000, seconds * 1000]);
     mvhd.extend_from_slice(&[0; 76]);
     mvhd.extend_from_slice(&2u32.to_be_bytes());

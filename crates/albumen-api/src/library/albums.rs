@@ -8,8 +8,6 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use crate::extract::google_json::{GoogleJson, parse_body};
-use crate::extract::google_query::GoogleQuery;
 use super::call::{Kind, actor, library, urls};
 use super::render;
 use super::requests::{
@@ -18,6 +16,8 @@ use super::requests::{
 };
 use crate::error::ApiError;
 use crate::extract::bearer::Caller;
+use crate::extract::google_json::{GoogleJson, parse_body};
+use crate::extract::google_query::GoogleQuery;
 use crate::state::AppState;
 use crate::wire::json_response;
 

@@ -6,8 +6,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use crate::extract::google_json::GoogleJson;
-use crate::extract::google_query::GoogleQuery;
 use super::call::{Kind, actor, library, urls};
 use super::render;
 use super::requests::{
@@ -15,6 +13,8 @@ use super::requests::{
 };
 use crate::error::ApiError;
 use crate::extract::bearer::Caller;
+use crate::extract::google_json::GoogleJson;
+use crate::extract::google_query::GoogleQuery;
 use crate::state::AppState;
 use crate::wire::json_response;
 
@@ -47,7 +47,11 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
     let page = library(&state)
-        .list_items(&actor, query.page_size.map(i64::from), query.page_token.as_deref())
+        .list_items(
+            &actor,
+            query.page_size.map(i64::from),
+            query.page_token.as_deref(),
+        )
         .await?;
     Ok(ok(&item_page(page, &urls(&state, &actor))))
 }

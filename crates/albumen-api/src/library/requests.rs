@@ -14,7 +14,6 @@ use serde::de::IgnoredAny;
 
 use crate::extract::proto_json::{self, ProtoEnum};
 
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 /// An `Album` as a patch body: output-only fields are accepted and ignored, as clients send
@@ -375,8 +374,7 @@ impl ProtoEnum for PositionType {
 }
 
 impl ProtoEnum for ContentCategory {
-    const TYPE_URL: &'static str =
-        "type.googleapis.com/google.photos.library.v1.ContentCategory";
+    const TYPE_URL: &'static str = "type.googleapis.com/google.photos.library.v1.ContentCategory";
 }
 
 impl ProtoEnum for MediaTypeChoice {

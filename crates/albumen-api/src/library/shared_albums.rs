@@ -8,13 +8,13 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::albums::album_page;
-use crate::extract::google_json::parse_body;
-use crate::extract::google_query::GoogleQuery;
 use super::call::{Kind, actor, library, urls};
 use super::render;
 use super::requests::{ListQuery, ShareTokenRequest};
 use crate::error::ApiError;
 use crate::extract::bearer::Caller;
+use crate::extract::google_json::parse_body;
+use crate::extract::google_query::GoogleQuery;
 use crate::state::AppState;
 use crate::wire::json_response;
 

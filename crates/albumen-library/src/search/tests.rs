@@ -46,7 +46,13 @@ fn page_sizes_default_clamp_and_refuse_negatives() {
 
 #[test]
 fn every_allowed_date_shape_is_accepted() {
-    for d in [date(2020, 0, 0), date(2020, 5, 0), date(2020, 5, 17), date(0, 5, 17), date(0, 5, 0)] {
+    for d in [
+        date(2020, 0, 0),
+        date(2020, 5, 0),
+        date(2020, 5, 17),
+        date(0, 5, 17),
+        date(0, 5, 0),
+    ] {
         let query = build_query(&dates(vec![d]), vis, NOW).unwrap();
         assert_eq!(query.date.unwrap().dates.len(), 1, "{d:?}");
     }
@@ -54,8 +60,20 @@ fn every_allowed_date_shape_is_accepted() {
 
 #[test]
 fn unsupported_date_shapes_and_values_are_refused() {
-    for d in [date(0, 0, 0), date(2020, 0, 3), date(0, 0, 3), date(2020, 13, 0), date(2020, 4, 31), date(2021, 2, 29), date(10000, 1, 1), date(-1, 1, 1)] {
-        assert!(message(&dates(vec![d])).starts_with("Invalid date at 'filters.date_filter.dates[0]'"), "{d:?}");
+    for d in [
+        date(0, 0, 0),
+        date(2020, 0, 3),
+        date(0, 0, 3),
+        date(2020, 13, 0),
+        date(2020, 4, 31),
+        date(2021, 2, 29),
+        date(10000, 1, 1),
+        date(-1, 1, 1),
+    ] {
+        assert!(
+            message(&dates(vec![d])).starts_with("Invalid date at 'filters.date_filter.dates[0]'"),
+            "{d:?}"
+        );
     }
     assert!(build_query(&dates(vec![date(2024, 2, 29)]), vis, NOW).is_ok());
     assert!(build_query(&dates(vec![date(0, 2, 29)]), vis, NOW).is_ok());
@@ -69,21 +87,43 @@ fn ranges_need_both_ends_of_one_shape_in_order() {
             ..FiltersInput::default()
         })
     };
-    assert!(build_query(&range(Some(date(2020, 1, 1)), Some(date(2020, 12, 31))), vis, NOW).is_ok());
+    assert!(
+        build_query(
+            &range(Some(date(2020, 1, 1)), Some(date(2020, 12, 31))),
+            vis,
+            NOW
+        )
+        .is_ok()
+    );
     assert!(build_query(&range(Some(date(0, 6, 1)), Some(date(0, 8, 31))), vis, NOW).is_ok());
-    assert!(message(&range(Some(date(2020, 1, 0)), Some(date(2020, 12, 31)))).contains("same format"));
-    assert!(message(&range(Some(date(2021, 1, 1)), Some(date(2020, 1, 1)))).contains("not be after"));
-    assert!(message(&range(None, Some(date(2020, 1, 1)))).contains("both a start date and an end date"));
+    assert!(
+        message(&range(Some(date(2020, 1, 0)), Some(date(2020, 12, 31)))).contains("same format")
+    );
+    assert!(
+        message(&range(Some(date(2021, 1, 1)), Some(date(2020, 1, 1)))).contains("not be after")
+    );
+    assert!(
+        message(&range(None, Some(date(2020, 1, 1)))).contains("both a start date and an end date")
+    );
 }
 
 #[test]
 fn limits_on_dates_ranges_categories_and_media_types() {
-    assert_eq!(message(&dates(vec![date(2020, 0, 0); 6])), "A date filter can have at most 5 dates.");
+    assert_eq!(
+        message(&dates(vec![date(2020, 0, 0); 6])),
+        "A date filter can have at most 5 dates."
+    );
     let ranges = with_filters(FiltersInput {
-        date_filter: Some((vec![], vec![(Some(date(2020, 0, 0)), Some(date(2021, 0, 0))); 6])),
+        date_filter: Some((
+            vec![],
+            vec![(Some(date(2020, 0, 0)), Some(date(2021, 0, 0))); 6],
+        )),
         ..FiltersInput::default()
     });
-    assert_eq!(message(&ranges), "A date filter can have at most 5 date ranges.");
+    assert_eq!(
+        message(&ranges),
+        "A date filter can have at most 5 date ranges."
+    );
     let categories = with_filters(FiltersInput {
         content_filter: Some((vec![ContentCategory::Food; 11], vec![])),
         ..FiltersInput::default()
@@ -99,7 +139,10 @@ fn limits_on_dates_ranges_categories_and_media_types() {
             media_types: Some(types),
             ..FiltersInput::default()
         });
-        assert_eq!(message(&input), "A media type filter must contain exactly one media type.");
+        assert_eq!(
+            message(&input),
+            "A media type filter must contain exactly one media type."
+        );
     }
 }
 
@@ -125,11 +168,21 @@ fn filters_map_onto_the_store_query() {
     assert_eq!(query.kind, Some(MediaKind::Video));
     assert!(query.favorites_only);
     assert!(!query.include_archived);
-    assert!(!query.requires_category, "NONE alone and exclusions filter nothing");
-    assert_eq!(query.not_after, Some(NOW), "future items never match a filtered search");
+    assert!(
+        !query.requires_category,
+        "NONE alone and exclusions filter nothing"
+    );
+    assert_eq!(
+        query.not_after,
+        Some(NOW),
+        "future items never match a filtered search"
+    );
     let unfiltered = build_query(&SearchInput::default(), vis, NOW).unwrap();
     assert_eq!(unfiltered.not_after, None);
-    assert!(unfiltered.include_archived, "plausible guess: the unfiltered library lists archived items");
+    assert!(
+        unfiltered.include_archived,
+        "plausible guess: the unfiltered library lists archived items"
+    );
     let category = with_filters(FiltersInput {
         content_filter: Some((vec![ContentCategory::Landscapes], vec![])),
         ..FiltersInput::default()
@@ -150,7 +203,10 @@ fn order_by_is_honoured_only_with_a_date_filter_and_restricts_other_filters() {
         order_by: Some("MediaMetadata.creation_time".into()),
         ..SearchInput::default()
     };
-    assert!(!build_query(&no_date, vis, NOW).unwrap().oldest_first, "ignored without a date filter");
+    assert!(
+        !build_query(&no_date, vis, NOW).unwrap().oldest_first,
+        "ignored without a date filter"
+    );
     let mut with_type = dates(vec![date(2020, 0, 0)]);
     if let Some(filters) = with_type.filters.as_mut() {
         filters.media_types = Some(vec![MediaTypeChoice::Photo]);
@@ -162,7 +218,12 @@ fn order_by_is_honoured_only_with_a_date_filter_and_restricts_other_filters() {
 #[test]
 fn descriptions_ignore_the_moving_time_bound() {
     let a = build_query(&dates(vec![date(2020, 0, 0)]), vis, NOW).unwrap();
-    let b = build_query(&dates(vec![date(2020, 0, 0)]), vis, NOW + time::Duration::hours(1)).unwrap();
+    let b = build_query(
+        &dates(vec![date(2020, 0, 0)]),
+        vis,
+        NOW + time::Duration::hours(1),
+    )
+    .unwrap();
     assert_eq!(describe(&a), describe(&b));
     let c = build_query(&dates(vec![date(2021, 0, 0)]), vis, NOW).unwrap();
     assert_ne!(describe(&a), describe(&c));

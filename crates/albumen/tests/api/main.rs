@@ -16,6 +16,7 @@ mod db_dump;
 mod discovery;
 mod docs;
 mod http_foundation;
+mod library;
 mod media_bytes;
 mod oauth_errors;
 mod oauth_flow;

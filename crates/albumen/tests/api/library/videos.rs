@@ -20,13 +20,23 @@ async fn a_video_is_processing_then_ready_and_only_then_downloadable() {
     let item = &created["newMediaItemResults"][0]["mediaItem"];
     assert_eq!(item["mimeType"], "video/mp4");
     assert_eq!(item["filename"], "clip.mp4");
-    assert_eq!(item["mediaMetadata"]["creationTime"], "2024-01-02T03:04:05Z");
+    assert_eq!(
+        item["mediaMetadata"]["creationTime"],
+        "2024-01-02T03:04:05Z"
+    );
     assert_eq!(item["mediaMetadata"]["width"], "640");
     let id = item["id"].as_str().unwrap().to_owned();
     // The worker is woken by batchCreate; wait until it has finished (real time, bounded).
     let mut ready = None;
     for _ in 0..100 {
-        let (_, got) = call(&app, &token, Method::GET, &format!("/v1/mediaItems/{id}"), None).await;
+        let (_, got) = call(
+            &app,
+            &token,
+            Method::GET,
+            &format!("/v1/mediaItems/{id}"),
+            None,
+        )
+        .await;
         if got["mediaMetadata"]["video"]["status"] == "READY" {
             ready = Some(got);
             break;
@@ -43,7 +53,14 @@ async fn a_video_is_processing_then_ready_and_only_then_downloadable() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
-    let (_, videos) = call(&app, &token, Method::POST, "/v1/mediaItems:search", Some(json!({"filters": {"mediaTypeFilter": {"mediaTypes": ["VIDEO"]}}}))).await;
+    let (_, videos) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:search",
+        Some(json!({"filters": {"mediaTypeFilter": {"mediaTypes": ["VIDEO"]}}})),
+    )
+    .await;
     assert_eq!(videos["mediaItems"][0]["id"], id.as_str());
 }
 
@@ -67,11 +84,20 @@ async fn base_url_fetches_count_against_the_creating_projects_daily_quota() {
         .unwrap();
     let url = format!("{}=d", item["baseUrl"].as_str().unwrap());
     for _ in 0..2 {
-        assert_eq!(app.client.get(&url).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(
+            app.client.get(&url).send().await.unwrap().status(),
+            StatusCode::OK
+        );
     }
     let refused = app.client.get(&url).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["status"], "RESOURCE_EXHAUSTED");
-    assert!(body["error"]["message"].as_str().unwrap().starts_with("Quota exceeded for quota metric"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Quota exceeded for quota metric"),
+        "{body}"
+    );
 }

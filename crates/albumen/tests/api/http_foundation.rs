@@ -142,6 +142,7 @@ async fn metrics_are_labelled_by_route_pattern_not_raw_path() {
     let app = spawn_app().await;
     app.get("/healthz").await;
     app.get("/v1/mediaItems/secret-looking-id-123").await;
+    app.get("/v1/nothingHere/secret-looking-id-456").await;
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
@@ -152,10 +153,14 @@ async fn metrics_are_labelled_by_route_pattern_not_raw_path() {
         "{text}"
     );
     assert!(
+        text.contains(r#"route="/v1/mediaItems/{id}",status="401"} 1"#),
+        "{text}"
+    );
+    assert!(
         text.contains(r#"route="unmatched",status="404"} 1"#),
         "{text}"
     );
-    assert!(!text.contains("secret-looking-id-123"));
+    assert!(!text.contains("secret-looking-id"));
     assert!(text.contains("albumen_http_request_duration_seconds_bucket"));
 }
 

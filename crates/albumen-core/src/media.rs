@@ -212,6 +212,26 @@ pub struct MediaQuery {
     pub oldest_first: bool,
 }
 
+impl MediaQuery {
+    /// Everything an album holds, in album order (after the caller checked access to it).
+    pub fn album_contents(owner: UserId, album_id: &str) -> Self {
+        Self {
+            visibility: Visibility {
+                user_id: owner,
+                client_id: None,
+            },
+            album_id: Some(album_id.to_owned()),
+            date: None,
+            kind: None,
+            favorites_only: false,
+            include_archived: true,
+            requires_category: false,
+            not_after: None,
+            oldest_first: false,
+        }
+    }
+}
+
 /// Whether a stored blob is still referenced, for the collector of orphaned blobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlobUse {

@@ -5,7 +5,8 @@ use rand::Rng as _;
 
 const URL_SAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-fn random_tail(len: usize) -> String {
+/// `len` random URL-safe characters.
+pub(crate) fn random_tail(len: usize) -> String {
     let mut rng = rand::rng();
     (0..len)
         .map(|_| {

@@ -17,9 +17,9 @@ use futures::{Stream, TryStreamExt, stream};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
+use crate::ids::random_tail;
 use crate::upload::{
-    LimitRule, RawUpload, UploadError, UploadLimits, issue_upload_token, random_url_safe,
-    store_limited,
+    LimitRule, RawUpload, UploadError, UploadLimits, issue_upload_token, store_limited,
 };
 
 /// Every chunk but the last must be a multiple of this many bytes (Google's value).
@@ -177,7 +177,7 @@ impl ResumableUploads<'_> {
         }
         let now = self.clock.now();
         self.store.delete_expired_upload_sessions(now).await?;
-        let upload_id = random_url_safe(64);
+        let upload_id = random_tail(64);
         self.store
             .insert_upload_session(&UploadSession {
                 digest: upload_id_digest(&upload_id),
@@ -473,9 +473,9 @@ mod tests {
 
     #[test]
     fn upload_ids_are_long_random_and_stored_as_digests() {
-        let id = random_url_safe(64);
+        let id = random_tail(64);
         assert_eq!(id.len(), 64);
-        assert_ne!(id, random_url_safe(64));
+        assert_ne!(id, random_tail(64));
         assert_eq!(upload_id_digest(&id).len(), 64);
         assert_ne!(upload_id_digest(&id), id);
     }

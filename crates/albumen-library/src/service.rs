@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use albumen_blob::BlobStore;
 use albumen_core::Clock;
-use albumen_core::media::{Album, AlbumPosition, MediaItem};
+use albumen_core::media::{Album, AlbumPosition, MediaItem, MediaQuery};
 use albumen_core::ports::MetadataStore;
 use serde::Deserialize;
 use tokio::sync::Notify;
@@ -148,20 +148,7 @@ impl Library {
         if album.media_items_count == 0 {
             return Ok(None);
         }
-        let query = albumen_core::media::MediaQuery {
-            visibility: albumen_core::media::Visibility {
-                user_id: album.user_id.clone(),
-                client_id: None,
-            },
-            album_id: Some(album.id.clone()),
-            date: None,
-            kind: None,
-            favorites_only: false,
-            include_archived: true,
-            requires_category: false,
-            not_after: None,
-            oldest_first: false,
-        };
+        let query = MediaQuery::album_contents(album.user_id.clone(), &album.id);
         let page = self
             .store
             .search_media_items(&query, &albumen_core::Page::first(1))

@@ -8,6 +8,7 @@ use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::ids::random_tail;
 use albumen_blob::{BlobError, BlobStore, PutOutcome};
 use albumen_core::ports::UploadRepo;
 use albumen_core::upload::UploadToken;
@@ -16,7 +17,6 @@ use albumen_core::{Clock, StoreError};
 use albumen_media::{SNIFF_LEN, sniff};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
-use rand::Rng;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
@@ -74,21 +74,9 @@ pub enum UploadError {
     Store(#[from] StoreError),
 }
 
-/// `len` random characters of the URL-safe base64 alphabet.
-pub(crate) fn random_url_safe(len: usize) -> String {
-    const URL_SAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| {
-            let i = rng.random_range(0..URL_SAFE.len());
-            char::from(URL_SAFE.get(i).copied().unwrap_or(b'A'))
-        })
-        .collect()
-}
-
 /// Google's tokens start `CAIS`; the rest is opaque.
 fn new_upload_token() -> String {
-    format!("CAIS{}", random_url_safe(96))
+    format!("CAIS{}", random_tail(96))
 }
 
 /// The digest under which an upload token is stored.

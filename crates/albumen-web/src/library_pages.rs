@@ -4,7 +4,7 @@
 
 use albumen_api::AppState;
 use albumen_core::Page;
-use albumen_core::media::{Album, MediaItem, MediaKind, MediaQuery, Visibility};
+use albumen_core::media::{Album, MediaItem, MediaKind, MediaQuery};
 use albumen_library::base_url::library_claims;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -121,20 +121,7 @@ async fn get_item(
 }
 
 async fn album_page(state: &AppState, viewer: &SignedIn, album: Album) -> Reply {
-    let query = MediaQuery {
-        visibility: Visibility {
-            user_id: album.user_id.clone(),
-            client_id: None,
-        },
-        album_id: Some(album.id.clone()),
-        date: None,
-        kind: None,
-        favorites_only: false,
-        include_archived: true,
-        requires_category: false,
-        not_after: None,
-        oldest_first: false,
-    };
+    let query = MediaQuery::album_contents(album.user_id.clone(), &album.id);
     let items = state
         .store
         .search_media_items(&query, &Page::first(ALBUM_PAGE_ITEMS))

@@ -3,12 +3,11 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::call::{Kind, actor, library, urls};
+use super::call::{Kind, actor, library, ok, urls};
 use super::render;
 use super::requests::{
     AddEnrichmentRequest, AlbumBody, CreateAlbumRequest, EmptyRequest, ListQuery,
@@ -19,11 +18,6 @@ use crate::extract::bearer::Caller;
 use crate::extract::google_json::{GoogleJson, parse_body};
 use crate::extract::google_query::GoogleQuery;
 use crate::state::AppState;
-use crate::wire::json_response;
-
-fn ok(value: &Value) -> Response {
-    json_response(StatusCode::OK, value)
-}
 
 /// `POST /v1/albums`.
 pub(crate) async fn create(

@@ -52,6 +52,11 @@ pub(crate) fn library(state: &AppState) -> Library {
     state.library_service()
 }
 
+/// A successful method's JSON answer.
+pub(crate) fn ok(value: &serde_json::Value) -> axum::response::Response {
+    crate::wire::json_response(axum::http::StatusCode::OK, value)
+}
+
 /// The URL context for responses to `actor`.
 pub(crate) fn urls<'a>(state: &'a AppState, actor: &'a Actor) -> UrlContext<'a> {
     UrlContext {

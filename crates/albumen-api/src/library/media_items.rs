@@ -2,11 +2,10 @@
 
 use albumen_library::items::BatchGetSlot;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::call::{Kind, actor, library, urls};
+use super::call::{Kind, actor, library, ok, urls};
 use super::render;
 use super::requests::{
     BatchCreateRequest, BatchGetQuery, ListQuery, MediaItemBody, PatchQuery, SearchRequest,
@@ -16,11 +15,6 @@ use crate::extract::bearer::Caller;
 use crate::extract::google_json::GoogleJson;
 use crate::extract::google_query::GoogleQuery;
 use crate::state::AppState;
-use crate::wire::json_response;
-
-fn ok(value: &Value) -> Response {
-    json_response(StatusCode::OK, value)
-}
 
 /// `{"mediaItems": [...], "nextPageToken": ...}`, each omitted when empty.
 fn item_page(page: albumen_library::items::ItemPage, urls: &render::UrlContext<'_>) -> Value {

@@ -3,12 +3,11 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::albums::album_page;
-use super::call::{Kind, actor, library, urls};
+use super::call::{Kind, actor, library, ok, urls};
 use super::render;
 use super::requests::{ListQuery, ShareTokenRequest};
 use crate::error::ApiError;
@@ -16,11 +15,6 @@ use crate::extract::bearer::Caller;
 use crate::extract::google_json::parse_body;
 use crate::extract::google_query::GoogleQuery;
 use crate::state::AppState;
-use crate::wire::json_response;
-
-fn ok(value: &Value) -> Response {
-    json_response(StatusCode::OK, value)
-}
 
 /// `GET /v1/sharedAlbums`.
 pub(crate) async fn list(

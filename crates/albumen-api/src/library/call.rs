@@ -52,9 +52,15 @@ pub(crate) fn library(state: &AppState) -> Library {
     state.library_service()
 }
 
-/// A successful method's JSON answer.
+/// A successful method's JSON answer, marked `Cache-Control: private` as Google marks its
+/// answers (they hold one user's data).
 pub(crate) fn ok(value: &serde_json::Value) -> axum::response::Response {
-    crate::wire::json_response(axum::http::StatusCode::OK, value)
+    let mut response = crate::wire::json_response(axum::http::StatusCode::OK, value);
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private"),
+    );
+    response
 }
 
 /// The URL context for responses to `actor`.

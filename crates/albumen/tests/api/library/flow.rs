@@ -64,6 +64,18 @@ async fn an_upload_becomes_an_item_with_its_camera_facts_and_reads_back() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(got["id"], id);
+    let response = app
+        .client
+        .get(app.url(&format!("/v1/mediaItems/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["cache-control"], "private");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json; charset=UTF-8"
+    );
     let (_, list) = call(
         &app,
         &token,

@@ -274,3 +274,45 @@ async fn search_filters_dates_types_and_pages_newest_first() {
         5
     );
 }
+
+#[tokio::test]
+async fn raw_files_fail_their_item_and_a_disabled_api_refuses_every_method() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
+    let mut cr2 = b"II*\x00\x10\x00\x00\x00CR\x02\x00".to_vec();
+    cr2.resize(4096, 0);
+    let upload_token = upload(&app, &token, cr2).await;
+    let (status, body) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/v1/mediaItems:batchCreate",
+        Some(json!({"newMediaItems": [{"simpleMediaItem": {"uploadToken": upload_token}}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["newMediaItemResults"][0]["status"],
+        json!({"code": 3, "message": "BAD_IMAGE: There was an error while trying to create this media item."})
+    );
+    app.state
+        .authority
+        .set_api_enabled(
+            &seeded.admin,
+            &seeded.project.id,
+            albumen_core::project::ApiService::PhotosLibrary,
+            false,
+        )
+        .await
+        .unwrap();
+    let (status, body) = call(&app, &token, Method::GET, "/v1/albums", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["details"][0]["reason"], "SERVICE_DISABLED");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Photos Library API has not been used in project")
+    );
+}

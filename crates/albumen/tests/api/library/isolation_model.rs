@@ -78,7 +78,7 @@ impl Model {
 
     /// Under `legacy`, client 0 of each user holds the library-wide scope.
     pub fn reads_whole_library(&self, actor: usize) -> bool {
-        self.profile.is_legacy() && actor % 2 == 0
+        self.profile.is_legacy() && actor.is_multiple_of(2)
     }
 
     /// Whether `actor` sees (and may put into its albums) what `creator` made.

@@ -30,7 +30,7 @@ impl World {
                         assert_eq!(status, StatusCode::OK, "{context}: {body}");
                         assert_item(&body, item, context);
                     }
-                    refused => expect(status, &body, refused, &context, Value::Null),
+                    refused => expect(status, &body, refused, context, Value::Null),
                 }
             }
             Op::BatchGet { actor, ref items } => {
@@ -80,7 +80,7 @@ impl World {
                         assert_eq!(status, StatusCode::OK, "{context}: {body}");
                         assert_album(&body, album, actor, context);
                     }
-                    refused => expect(status, &body, refused, &context, Value::Null),
+                    refused => expect(status, &body, refused, context, Value::Null),
                 }
             }
             Op::SearchAlbum { actor, album } => {
@@ -93,7 +93,7 @@ impl World {
                         assert_eq!(status, StatusCode::OK, "{context}: {body}");
                         assert_eq!(ids(&body["mediaItems"]), album.items, "{context}: {body}");
                     }
-                    refused => expect(status, &body, refused, &context, Value::Null),
+                    refused => expect(status, &body, refused, context, Value::Null),
                 }
             }
             _ => unreachable!("{op:?} changes something"),

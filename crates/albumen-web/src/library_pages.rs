@@ -130,7 +130,7 @@ async fn album_page(state: &AppState, viewer: &SignedIn, album: Album) -> Reply 
     let body = html! {
         div.card {
             h1 { (album_title(&album)) }
-            p.muted { (album.media_items_count) " items" }
+            p.muted { (album.media_items_count) @if album.media_items_count == 1 { " item" } @else { " items" } }
             ul.album {
                 @for item in &items.items {
                     li { a href=(format!("/lr/album/{}/photo/{}", album.id, item.id)) { (item.filename) } }

@@ -9,5 +9,6 @@ mod isolation_model;
 mod isolation_reads;
 mod legacy;
 mod limits;
+mod pages;
 mod support;
 mod videos;

@@ -15,7 +15,7 @@ use crate::extract::bearer::{Caller, authorize_call, insufficient_scopes};
 use crate::state::AppState;
 
 /// Every scope some Library method accepts under some profile.
-const ANY_LIBRARY_SCOPE: [&str; 6] = [
+pub(super) const ANY_LIBRARY_SCOPE: [&str; 6] = [
     access::APPENDONLY,
     access::READONLY_APPCREATED,
     access::EDIT_APPCREATED,
@@ -40,11 +40,16 @@ pub(crate) async fn actor(
 ) -> Result<Actor, ApiError> {
     authorize_call(state, caller, ApiService::PhotosLibrary, &ANY_LIBRARY_SCOPE).await?;
     charge_library_request(state, caller, kind == Kind::Write).await?;
-    Ok(Actor {
+    Ok(actor_of(caller))
+}
+
+/// The service's view of a caller whose API access was checked.
+pub(super) fn actor_of(caller: &Caller) -> Actor {
+    Actor {
         user_id: caller.0.user.id.clone(),
         client_id: caller.0.client_id.clone(),
         scopes: caller.0.scopes.iter().map(str::to_owned).collect(),
-    })
+    }
 }
 
 /// The Library service over the server's ports.

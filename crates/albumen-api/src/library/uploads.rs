@@ -4,6 +4,7 @@
 //! without `photoslibrary.appendonly`).
 
 use albumen_core::project::ApiService;
+use albumen_library::access::{self, Operation};
 use albumen_library::upload::{RawUpload, UploadError, accept_raw_upload};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
@@ -12,14 +13,11 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
+use super::call::{ANY_LIBRARY_SCOPE, actor_of};
 use super::resumable_uploads;
 use crate::extract::bearer::{Caller, authorize_call};
 use crate::state::AppState;
 use crate::wire::json_response;
-
-/// The scopes that may upload. The pre-2025 `photoslibrary` scope joins them under the
-/// legacy profile (not yet implemented).
-const UPLOAD_SCOPES: [&str; 1] = ["https://www.googleapis.com/auth/photoslibrary.appendonly"];
 
 pub(super) fn upload_error(status: StatusCode, code: u16, message: &str) -> Response {
     json_response(status, &json!({"code": code, "message": message}))
@@ -87,16 +85,25 @@ pub(crate) async fn post_upload(
     let Ok(caller) = caller else {
         return session_not_defined();
     };
-    if let Err(err) =
-        authorize_call(&state, &caller, ApiService::PhotosLibrary, &UPLOAD_SCOPES).await
+    // A project without the API gets the usual envelope; a token without an upload scope
+    // (`appendonly`, or under `legacy` also `photoslibrary` and `photoslibrary.sharing`)
+    // gets the upload endpoint's own 401.
+    if let Err(err) = authorize_call(
+        &state,
+        &caller,
+        ApiService::PhotosLibrary,
+        &ANY_LIBRARY_SCOPE,
+    )
+    .await
     {
-        // A project without the API gets the usual envelope; a missing scope gets the upload
-        // endpoint's own 401.
         return if err.status() == StatusCode::FORBIDDEN && err.message().contains("scopes") {
             session_not_defined()
         } else {
             err.into_response()
         };
+    }
+    if access::check_scopes(state.library.profile, &actor_of(&caller), Operation::Create).is_err() {
+        return session_not_defined();
     }
     if let Err(err) = super::quota::charge_library_request(&state, &caller, true).await {
         return super::quota::upload_refusal(err);

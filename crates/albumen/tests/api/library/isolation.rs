@@ -18,7 +18,7 @@ use super::support::{ALL_CURRENT, SHOT, call, upload};
 
 /// The pre-2025 library-wide scope. The upload endpoint does not honour it yet under
 /// `legacy`, so the library-wide token also carries `appendonly` to create items.
-const LIBRARY_WIDE: &str = "https://www.googleapis.com/auth/photoslibrary https://www.googleapis.com/auth/photoslibrary.appendonly";
+const LIBRARY_WIDE: &str = "https://www.googleapis.com/auth/photoslibrary";
 
 #[derive(Debug, Clone)]
 pub(super) enum Op {

@@ -58,6 +58,10 @@ async fn library_wide_scopes_see_every_app_and_sharing_works_between_users() {
     let (_, theirs) = call(&app, &uploader, Method::GET, "/v1/mediaItems", None).await;
     assert_eq!(theirs["mediaItems"].as_array().unwrap().len(), 1);
 
+    // Uploads take the library-wide scope under legacy.
+    let backup_item = create_photo(&app, &backup, 2, None).await;
+    assert!(backup_item["id"].is_string());
+
     // Share an album with a second user, who joins, lists and leaves it.
     let album_id = create_album(&app, &backup, "Family").await;
     let (status, body) = call(

@@ -19,17 +19,29 @@ async fn product_urls_open_the_item_and_the_album_for_their_owner() {
 
     let stranger = app.browser();
     let response = stranger.get(path).await;
-    assert!(response.status().is_redirection(), "signed-out visitors go to sign-in");
+    assert!(
+        response.status().is_redirection(),
+        "signed-out visitors go to sign-in"
+    );
 
     let owner = app.browser();
     owner.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let (status, html) = owner.page(path).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("photo.jpg") && html.contains("Holidays"), "{html}");
-    assert!(html.contains("/lr/"), "the page shows the photo through a base URL");
+    assert!(
+        html.contains("photo.jpg") && html.contains("Holidays"),
+        "{html}"
+    );
+    assert!(
+        html.contains("/lr/"),
+        "the page shows the photo through a base URL"
+    );
     let (status, html) = owner.page(&format!("/lr/album/{album_id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Holidays") && html.contains("1 item<"), "{html}");
+    assert!(
+        html.contains("Holidays") && html.contains("1 item<"),
+        "{html}"
+    );
     let (status, _) = owner.page("/lr/photo/Anosuchitem").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -26,9 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/lr/share/{token}", get(get_shared_album))
 }
 
-/// A base URL of the item for the viewer, with `options` appended.
-fn image_url(state: &AppState, viewer: &SignedIn, item: &MediaItem, options: &str) -> String {
-    let claims = library_claims(&item.id, viewer.user.id.as_str(), state.clock.now());
+/// A base URL of the item (bound to its owner, as the API mints them), with `options`.
+fn image_url(state: &AppState, item: &MediaItem, options: &str) -> String {
+    let claims = library_claims(&item.id, item.user_id.as_str(), state.clock.now());
     format!(
         "{}/lr/{}={options}",
         state.public_url,
@@ -36,12 +36,7 @@ fn image_url(state: &AppState, viewer: &SignedIn, item: &MediaItem, options: &st
     )
 }
 
-fn item_card(
-    state: &AppState,
-    viewer: &SignedIn,
-    item: &MediaItem,
-    back: Option<&Album>,
-) -> Markup {
+fn item_card(state: &AppState, item: &MediaItem, back: Option<&Album>) -> Markup {
     html! {
         div.card {
             @if let Some(album) = back {
@@ -49,7 +44,7 @@ fn item_card(
             }
             h1 { (item.filename) }
             @if item.kind == MediaKind::Photo {
-                img.photo src=(image_url(state, viewer, item, "w1024-h1024")) alt=(item.filename) style="max-width:100%";
+                img.photo src=(image_url(state, item, "w1024-h1024")) alt=(item.filename) style="max-width:100%";
             } @else {
                 p.muted { "Video · " (item.video_status.map_or("", |s| s.as_str())) }
             }
@@ -60,7 +55,7 @@ fn item_card(
                 @if let Some(make) = &item.facts.camera_make { dt { "Camera" } dd { (make) " " (item.facts.camera_model.as_deref().unwrap_or_default()) } }
                 dt { "Type" } dd { (item.mime_type) }
             }
-            p { a href=(image_url(state, viewer, item, if item.kind == MediaKind::Video { "dv" } else { "d" })) { "Download" } }
+            p { a href=(image_url(state, item, if item.kind == MediaKind::Video { "dv" } else { "d" })) { "Download" } }
         }
     }
 }
@@ -116,7 +111,7 @@ async fn get_item(
         &viewer,
         StatusCode::OK,
         &item.filename,
-        item_card(&state, &viewer, &item, None),
+        item_card(&state, &item, None),
     ))
 }
 
@@ -202,6 +197,6 @@ async fn get_album_item(
         &viewer,
         StatusCode::OK,
         &item.filename,
-        item_card(&state, &viewer, &item, Some(&album)),
+        item_card(&state, &item, Some(&album)),
     ))
 }

@@ -28,7 +28,7 @@ pub(crate) async fn create(
     let actor = actor(&state, &caller, Kind::Write).await?;
     let title = body.album.and_then(|a| a.title).unwrap_or_default();
     let view = library(&state).create_album(&actor, &title).await?;
-    Ok(ok(&render::album(&view, &urls(&state, &actor))))
+    Ok(ok(&render::album(&view, &urls(&state))))
 }
 
 /// `GET /v1/albums`.
@@ -46,7 +46,7 @@ pub(crate) async fn list(
             query.exclude_non_app_created_data.unwrap_or(false),
         )
         .await?;
-    Ok(ok(&album_page("albums", page, &urls(&state, &actor))))
+    Ok(ok(&album_page("albums", page, &urls(&state))))
 }
 
 /// `{"<key>": [...], "nextPageToken": ...}`, each omitted when empty.
@@ -74,7 +74,7 @@ pub(crate) async fn get(
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
     let view = library(&state).get_album(&actor, &id).await?;
-    Ok(ok(&render::album(&view, &urls(&state, &actor))))
+    Ok(ok(&render::album(&view, &urls(&state))))
 }
 
 /// `PATCH /v1/albums/{id}?updateMask=…`.
@@ -100,7 +100,7 @@ pub(crate) async fn patch(
             body.cover_photo_media_item_id.as_deref(),
         )
         .await?;
-    Ok(ok(&render::album(&view, &urls(&state, &actor))))
+    Ok(ok(&render::album(&view, &urls(&state))))
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -146,7 +146,7 @@ pub(crate) async fn custom_verb(
         "share" => {
             let request: ShareAlbumRequest = parse(&body)?;
             let view = service.share_album(&actor, id, request.into()).await?;
-            let album = render::album(&view, &urls(&state, &actor));
+            let album = render::album(&view, &urls(&state));
             let share_info = album.get("shareInfo").cloned().unwrap_or(json!({}));
             Ok(ok(&json!({"shareInfo": share_info})))
         }

@@ -68,13 +68,12 @@ pub(crate) fn ok(value: &serde_json::Value) -> axum::response::Response {
     response
 }
 
-/// The URL context for responses to `actor`.
-pub(crate) fn urls<'a>(state: &'a AppState, actor: &'a Actor) -> UrlContext<'a> {
+/// The URL context for responses.
+pub(crate) fn urls(state: &AppState) -> UrlContext<'_> {
     UrlContext {
         public_url: &state.public_url,
         signer: &state.base_urls,
         now: state.clock.now(),
-        user_id: actor.user_id.as_str(),
     }
 }
 

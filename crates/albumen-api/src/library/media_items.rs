@@ -47,7 +47,7 @@ pub(crate) async fn list(
             query.page_token.as_deref(),
         )
         .await?;
-    Ok(ok(&item_page(page, &urls(&state, &actor))))
+    Ok(ok(&item_page(page, &urls(&state))))
 }
 
 /// `POST /v1/mediaItems:search`.
@@ -58,7 +58,7 @@ pub(crate) async fn search(
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
     let page = library(&state).search_items(&actor, &body.into()).await?;
-    Ok(ok(&item_page(page, &urls(&state, &actor))))
+    Ok(ok(&item_page(page, &urls(&state))))
 }
 
 /// `GET /v1/mediaItems/{id}` and `PATCH /v1/mediaItems/{id}`.
@@ -69,7 +69,7 @@ pub(crate) async fn get(
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
     let view = library(&state).get_item(&actor, &id).await?;
-    Ok(ok(&render::media_item(&view, &urls(&state, &actor))))
+    Ok(ok(&render::media_item(&view, &urls(&state))))
 }
 
 pub(crate) async fn patch(
@@ -93,7 +93,7 @@ pub(crate) async fn patch(
             body.description.as_deref(),
         )
         .await?;
-    Ok(ok(&render::media_item(&view, &urls(&state, &actor))))
+    Ok(ok(&render::media_item(&view, &urls(&state))))
 }
 
 /// `GET /v1/mediaItems:batchGet`.
@@ -106,7 +106,7 @@ pub(crate) async fn batch_get(
     let slots = library(&state)
         .batch_get(&actor, &query.media_item_ids)
         .await?;
-    let urls = urls(&state, &actor);
+    let urls = urls(&state);
     let results: Vec<Value> = slots
         .iter()
         .map(|slot| match slot {
@@ -127,7 +127,7 @@ pub(crate) async fn batch_create(
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Write).await?;
     let outcomes = library(&state).batch_create(&actor, &body.into()).await?;
-    let urls = urls(&state, &actor);
+    let urls = urls(&state);
     let results: Vec<Value> = outcomes
         .iter()
         .map(|outcome| {

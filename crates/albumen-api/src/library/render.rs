@@ -14,15 +14,15 @@ pub(crate) struct UrlContext<'a> {
     pub public_url: &'a str,
     pub signer: &'a BaseUrlSigner,
     pub now: OffsetDateTime,
-    /// The caller, whom the minted base URLs are bound to.
-    pub user_id: &'a str,
 }
 
 impl UrlContext<'_> {
     fn base_url(&self, item: &MediaItem) -> String {
         let token = self
             .signer
-            .sign(&library_claims(&item.id, self.user_id, self.now));
+            // Bound to the item's owner: a member of a shared album reads items of others,
+            // and only callers allowed to read the item are handed its URL.
+            .sign(&library_claims(&item.id, item.user_id.as_str(), self.now));
         format!("{}/lr/{token}", self.public_url)
     }
 

@@ -30,7 +30,7 @@ pub(crate) async fn list(
             query.page_token.as_deref(),
         )
         .await?;
-    Ok(ok(&album_page("sharedAlbums", page, &urls(&state, &actor))))
+    Ok(ok(&album_page("sharedAlbums", page, &urls(&state))))
 }
 
 /// `GET /v1/sharedAlbums/{shareToken}`.
@@ -41,7 +41,7 @@ pub(crate) async fn get(
 ) -> Result<Response, ApiError> {
     let actor = actor(&state, &caller, Kind::Read).await?;
     let view = library(&state).get_shared_album(&actor, &token).await?;
-    Ok(ok(&render::album(&view, &urls(&state, &actor))))
+    Ok(ok(&render::album(&view, &urls(&state))))
 }
 
 /// `POST /v1/sharedAlbums:join`.
@@ -54,9 +54,7 @@ pub(crate) async fn join(
     let actor = actor(&state, &caller, Kind::Write).await?;
     let token = request.share_token.unwrap_or_default();
     let view = library(&state).join_shared_album(&actor, &token).await?;
-    Ok(ok(
-        &json!({"album": render::album(&view, &urls(&state, &actor))}),
-    ))
+    Ok(ok(&json!({"album": render::album(&view, &urls(&state))})))
 }
 
 /// `POST /v1/sharedAlbums:leave`.

@@ -316,3 +316,65 @@ async fn raw_files_fail_their_item_and_a_disabled_api_refuses_every_method() {
             .starts_with("Photos Library API has not been used in project")
     );
 }
+
+#[tokio::test]
+async fn upload_tokens_are_bound_to_their_client_and_die_after_a_day() {
+    let app = spawn_app().await;
+    let seeded = app.seed().await;
+    let mine = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
+    let other = token(&app, &seeded, &seeded.web.client.client_id, ALL_CURRENT).await;
+    let fresh = upload(
+        &app,
+        &mine,
+        albumen_testkit::photos::camera_jpeg(8, 8, 61, &SHOT),
+    )
+    .await;
+    let create = |token: String, upload_token: String| {
+        let app = &app;
+        async move {
+            call(
+                app,
+                &token,
+                Method::POST,
+                "/v1/mediaItems:batchCreate",
+                Some(
+                    json!({"newMediaItems": [{"simpleMediaItem": {"uploadToken": upload_token}}]}),
+                ),
+            )
+            .await
+        }
+    };
+    let (status, body) = create(other.clone(), fresh.clone()).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Request must contain a valid upload token.",
+    );
+    let stale = upload(
+        &app,
+        &mine,
+        albumen_testkit::photos::camera_jpeg(8, 8, 62, &SHOT),
+    )
+    .await;
+    app.clock.advance(time::Duration::hours(24));
+    // Access tokens last an hour: mint a new one for the same app.
+    let mine = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
+    let (status, body) = create(mine.clone(), stale).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Request must contain a valid upload token.",
+    );
+    let (status, body) = create(mine, String::new()).await;
+    assert_error(
+        status,
+        &body,
+        400,
+        "INVALID_ARGUMENT",
+        "Request must contain a valid upload token.",
+    );
+}

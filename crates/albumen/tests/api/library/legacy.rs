@@ -161,11 +161,18 @@ async fn library_wide_scopes_see_every_app_and_sharing_works_between_users() {
     assert_eq!(items["mediaItems"][0]["id"], id);
     let download = app
         .client
-        .get(format!("{}=d", items["mediaItems"][0]["baseUrl"].as_str().unwrap()))
+        .get(format!(
+            "{}=d",
+            items["mediaItems"][0]["baseUrl"].as_str().unwrap()
+        ))
         .send()
         .await
         .unwrap();
-    assert_eq!(download.status(), StatusCode::OK, "a member downloads the owner's item");
+    assert_eq!(
+        download.status(),
+        StatusCode::OK,
+        "a member downloads the owner's item"
+    );
     let (status, _) = call(
         &app,
         &bob_token,

@@ -318,10 +318,12 @@ impl Library {
                 item: stored,
                 in_album: None,
             })),
-            // Used by a concurrent call since it was checked.
-            Err(StoreError::Conflict { .. } | StoreError::NotFound) => {
-                Err(invalid(INVALID_UPLOAD_TOKEN))
-            }
+            // Used by a concurrent call since it was checked: earlier items of this call
+            // already exist, so this one fails alone.
+            Err(StoreError::Conflict { .. } | StoreError::NotFound) => Ok(Err(ItemFailure {
+                code: 3,
+                message: INVALID_UPLOAD_TOKEN,
+            })),
             Err(err) => Err(err.into()),
         }
     }

@@ -79,8 +79,12 @@ class Table:
                   f"p50_x_healthz {p50 / self.baseline:.1f} goal_p99<10ms {verdict}")
 
 
-def repeat(api, kind, body, token, times):
-    return [api.page(kind, body, token)[0] for _ in range(times)]
+def repeat(api, kind, body, token, times, budget_s=30):
+    """`times` samples, or fewer (at least 20) when a slow call would run past the budget."""
+    samples, started = [], time.perf_counter()
+    while len(samples) < times and (len(samples) < 20 or time.perf_counter() - started < budget_s):
+        samples.append(api.page(kind, body, token)[0])
+    return samples
 
 
 def walk(api, kind, body, depth):
@@ -179,12 +183,12 @@ def store_queries(user, client, album, list_key, album_position):
 def sqlite_alone(path, name, sql, repeats):
     connection = sqlite3.connect(path)
     plan = [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
-    samples = []
-    for _ in range(repeats):
+    samples, began = [], time.perf_counter()
+    while len(samples) < repeats and (len(samples) < 5 or time.perf_counter() - began < 10):
         started = time.perf_counter()
         connection.execute(sql).fetchall()
         samples.append((time.perf_counter() - started) * 1000)
-    print(f"   {name:<44} p50 {statistics.median(samples):7.2f} ms  p99 "
+    print(f"   {name:<44} n={len(samples):<4} p50 {statistics.median(samples):7.2f} ms  p99 "
           f"{percentile(samples, 99):7.2f} ms   plan: {' | '.join(plan)}")
 
 

@@ -34,7 +34,8 @@ run_backend() {
   local backend=$1 db
   bench_scratch
   if [[ $backend == postgres ]]; then
-    psql "$postgres/postgres" -Xqc 'DROP DATABASE IF EXISTS albumen_bench' \
+    psql "$postgres/postgres" -Xq -c 'SET client_min_messages = warning' \
+      -c 'DROP DATABASE IF EXISTS albumen_bench' \
       -c 'CREATE DATABASE albumen_bench'
     db="$postgres/albumen_bench"
     export ALBUMEN__DATABASE__URL=$db

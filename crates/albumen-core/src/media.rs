@@ -208,6 +208,9 @@ pub struct MediaQuery {
     /// Items dated after this instant are left out (Google: future items never match a
     /// filtered search).
     pub not_after: Option<OffsetDateTime>,
+    /// Items dated before this instant are left out: a bound implied by a date filter
+    /// whose dates all name a year, so that the time index serves the search.
+    pub not_before: Option<OffsetDateTime>,
     /// Oldest first (only with a date filter and `orderBy`).
     pub oldest_first: bool,
 }
@@ -227,6 +230,7 @@ impl MediaQuery {
             include_archived: true,
             requires_category: false,
             not_after: None,
+            not_before: None,
             oldest_first: false,
         }
     }

@@ -3,7 +3,7 @@
 
 use albumen_core::media::{DateMatch, DateParts, MediaKind, MediaQuery, Visibility};
 use serde::Deserialize;
-use time::OffsetDateTime;
+use time::{Date, Month, OffsetDateTime};
 
 use crate::error::{ALBUM_WITH_FILTERS, LibraryResult, invalid};
 
@@ -231,6 +231,51 @@ fn validate_date_filter(
     Ok(out)
 }
 
+/// The days a date of the given parts covers: `[first, after_last)`; `None` without a year.
+fn date_span(parts: DateParts) -> Option<(Date, Date)> {
+    if parts.year == 0 {
+        return None;
+    }
+    let year = i32::from(parts.year);
+    let (first_month, last_month) = if parts.month == 0 {
+        (Month::January, Month::December)
+    } else {
+        let month = Month::try_from(parts.month).ok()?;
+        (month, month)
+    };
+    let first = Date::from_calendar_date(year, first_month, parts.day.max(1)).ok()?;
+    let last_day = if parts.day == 0 {
+        last_month.length(year)
+    } else {
+        parts.day
+    };
+    let last = Date::from_calendar_date(year, last_month, last_day).ok()?;
+    Some((first, last.next_day()?))
+}
+
+/// A creation-time window that holds every match of the date filter, when each of its
+/// dates names a year: capture dates are local, so a day of slack on each side covers
+/// every UTC offset. It lets the time index serve the search instead of a walk through
+/// the whole library.
+fn date_window(date: &DateMatch) -> Option<(OffsetDateTime, OffsetDateTime)> {
+    let spans = date
+        .dates
+        .iter()
+        .map(|d| date_span(*d))
+        .chain(
+            date.ranges
+                .iter()
+                .map(|(start, end)| Some((date_span(*start)?.0, date_span(*end)?.1))),
+        )
+        .collect::<Option<Vec<_>>>()?;
+    let first = spans.iter().map(|s| s.0).min()?;
+    let after_last = spans.iter().map(|s| s.1).max()?;
+    Some((
+        first.previous_day()?.midnight().assume_utc(),
+        after_last.next_day()?.midnight().assume_utc(),
+    ))
+}
+
 fn has_other_filters(filters: &FiltersInput) -> bool {
     filters.content_filter.is_some() || filters.media_types.is_some() || filters.features.is_some()
 }
@@ -258,10 +303,16 @@ pub fn build_query(
         include_archived: !filtered || filters.include_archived_media,
         requires_category: false,
         not_after: filtered.then_some(now),
+        not_before: None,
         oldest_first: false,
     };
     if let Some((dates, ranges)) = &filters.date_filter {
-        query.date = Some(validate_date_filter(dates, ranges)?);
+        let date = validate_date_filter(dates, ranges)?;
+        if let Some((from, until)) = date_window(&date) {
+            query.not_before = Some(from);
+            query.not_after = Some(query.not_after.map_or(until, |now| now.min(until)));
+        }
+        query.date = Some(date);
     }
     if let Some((included, excluded)) = &filters.content_filter {
         if included.len() > MAX_CATEGORIES || excluded.len() > MAX_CATEGORIES {

@@ -117,6 +117,10 @@ where
     if !query.include_archived {
         sql.push(" AND is_archived = FALSE");
     }
+    if let Some(not_before) = query.not_before {
+        sql.push(" AND creation_time >= ")
+            .push_bind(to_micros(not_before));
+    }
     if let Some(not_after) = query.not_after {
         sql.push(" AND creation_time <= ")
             .push_bind(to_micros(not_after));

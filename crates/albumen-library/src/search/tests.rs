@@ -228,3 +228,21 @@ fn descriptions_ignore_the_moving_time_bound() {
     let c = build_query(&dates(vec![date(2021, 0, 0)]), vis, NOW).unwrap();
     assert_ne!(describe(&a), describe(&c));
 }
+
+#[test]
+fn dates_with_years_bound_the_search_to_a_time_window() {
+    let query = build_query(&dates(vec![date(2019, 0, 0), date(2020, 2, 0)]), vis, NOW).unwrap();
+    assert_eq!(query.not_before, Some(datetime!(2018-12-31 0:00 UTC)));
+    assert_eq!(query.not_after, Some(datetime!(2020-03-02 0:00 UTC)));
+    let day = build_query(&dates(vec![date(2024, 2, 29)]), vis, NOW).unwrap();
+    assert_eq!(day.not_before, Some(datetime!(2024-02-28 0:00 UTC)));
+    assert_eq!(day.not_after, Some(datetime!(2024-03-02 0:00 UTC)));
+    let any_year = build_query(&dates(vec![date(2019, 0, 0), date(0, 6, 15)]), vis, NOW).unwrap();
+    assert_eq!(
+        any_year.not_before, None,
+        "a date without a year needs the whole library"
+    );
+    assert_eq!(any_year.not_after, Some(NOW));
+    let future = build_query(&dates(vec![date(2030, 0, 0)]), vis, NOW).unwrap();
+    assert_eq!(future.not_after, Some(NOW), "never past now");
+}

@@ -86,6 +86,7 @@ pub(crate) fn library(user: &UserId, client: Option<&str>) -> MediaQuery {
         include_archived: false,
         requires_category: false,
         not_after: None,
+        not_before: None,
         oldest_first: false,
     }
 }

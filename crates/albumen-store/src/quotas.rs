@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use crate::SqlStore;
 use crate::error::classify;
-use crate::pool::on_pool;
+use crate::pool::{Pool, on_pool};
 use crate::time_codec::{corrupt, to_micros};
 
 #[derive(sqlx::FromRow)]
@@ -108,18 +108,42 @@ impl QuotaRepo for SqlStore {
         counter: &QuotaCounter,
         default_limit: u64,
     ) -> Result<Charged, StoreError> {
-        let used: Option<i64> = on_pool!(&self.pool, p => sqlx::query_scalar(
-            charge_sql(counter.metric),
-        )
-        .bind(&counter.project_id)
-        .bind(counter.metric.as_str())
-        .bind(&counter.subject)
-        .bind(to_micros(counter.window_start))
-        .bind(to_micros(counter.window_end))
-        .bind(to_count(default_limit))
-        .fetch_optional(p)
-        .await
-        .map_err(classify))?;
+        let sql = charge_sql(counter.metric);
+        let used: Option<i64> = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(sql)
+                .bind(&counter.project_id)
+                .bind(counter.metric.as_str())
+                .bind(&counter.subject)
+                .bind(to_micros(counter.window_start))
+                .bind(to_micros(counter.window_end))
+                .bind(to_count(default_limit))
+                .fetch_optional(p)
+                .await
+                .map_err(classify)?,
+            // A counter is worth less than a flushed commit on every API call: PostgreSQL
+            // may acknowledge this one before the WAL reaches the disk (a crash can lose
+            // the last few counts, never corrupt them). SQLite in WAL mode with
+            // `synchronous = NORMAL` already commits without a flush.
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await.map_err(classify)?;
+                sqlx::query("SET LOCAL synchronous_commit TO OFF")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                let used = sqlx::query_scalar(sql)
+                    .bind(&counter.project_id)
+                    .bind(counter.metric.as_str())
+                    .bind(&counter.subject)
+                    .bind(to_micros(counter.window_start))
+                    .bind(to_micros(counter.window_end))
+                    .bind(to_count(default_limit))
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+                tx.commit().await.map_err(classify)?;
+                used
+            }
+        };
         match used {
             Some(used) => Ok(Charged::Counted(from_count(used)?)),
             None => Ok(Charged::Refused),

@@ -127,13 +127,22 @@ impl Library {
     /// Google's own importer expects, addendum §4.2).
     pub async fn get_album(&self, actor: &Actor, id: &str) -> LibraryResult<AlbumView> {
         self.check(actor, Operation::Read)?;
+        let album = self.readable_album(actor, id).await?;
+        self.album_view(actor, album).await
+    }
+
+    /// The album if the caller may read it and its contents: its own app's album (any of
+    /// the user's under a library-wide legacy scope), or a shared album it joined (found by
+    /// [`Self::find_album`]); another app's album of the same user is a permission error.
+    pub(crate) async fn readable_album(&self, actor: &Actor, id: &str) -> LibraryResult<Album> {
         let album = self.find_album(actor, id).await?;
         let readable = access::can_read_album(self.settings.profile, actor, &album)
             || album.user_id != actor.user_id;
-        if !readable {
-            return Err(no_permission());
+        if readable {
+            Ok(album)
+        } else {
+            Err(no_permission())
         }
-        self.album_view(actor, album).await
     }
 
     /// `albums.list`: the caller's albums, newest first.

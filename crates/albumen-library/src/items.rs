@@ -7,9 +7,8 @@ use albumen_core::media::{MediaItem, Visibility};
 
 use crate::access::{self, Actor, Operation};
 use crate::error::{
-    CALLER_HAS_NO_PERMISSION, DESCRIPTION_TOO_LONG, DUPLICATE_IDS, INVALID_ALBUM_ID,
-    INVALID_MEDIA_ITEM_ID, LibraryError, LibraryResult, MISSING_UPDATE_MASK, NO_IDS, TOO_MANY_IDS,
-    invalid, invalid_update_mask,
+    DESCRIPTION_TOO_LONG, DUPLICATE_IDS, INVALID_MEDIA_ITEM_ID, LibraryResult, MISSING_UPDATE_MASK,
+    NO_IDS, TOO_MANY_IDS, invalid, invalid_update_mask,
 };
 use crate::ids::is_well_formed;
 use crate::page_token;
@@ -149,7 +148,7 @@ impl Library {
             self.clock.now(),
         )?;
         if let Some(album_id) = &query.album_id {
-            let album = self.readable_album_for_search(actor, album_id).await?;
+            let album = self.readable_album(actor, album_id).await?;
             // Album contents are what the album holds, whoever's app added them.
             query.visibility = Visibility {
                 user_id: album.user_id,
@@ -178,38 +177,6 @@ impl Library {
                 .collect(),
             next_page_token: found.next.map(|key| page_token::encode(&fingerprint, &key)),
         })
-    }
-
-    /// An album whose items the caller may list: its own readable album or (legacy) a
-    /// shared album it joined.
-    async fn readable_album_for_search(
-        &self,
-        actor: &Actor,
-        album_id: &str,
-    ) -> LibraryResult<albumen_core::media::Album> {
-        let unknown = || invalid(INVALID_ALBUM_ID);
-        if !is_well_formed(album_id) {
-            return Err(unknown());
-        }
-        let album = or_not_found(self.store.get_album(album_id).await, unknown)?;
-        if access::can_read_album(self.settings.profile, actor, &album) {
-            return Ok(album);
-        }
-        if self.settings.profile.is_legacy()
-            && album.share.is_some()
-            && self
-                .store
-                .is_album_member(&album.id, &actor.user_id)
-                .await?
-        {
-            return Ok(album);
-        }
-        if album.user_id == actor.user_id {
-            return Err(LibraryError::PermissionDenied(
-                CALLER_HAS_NO_PERMISSION.to_owned(),
-            ));
-        }
-        Err(unknown())
     }
 
     /// `mediaItems.patch`: only `description`, only on items the caller's app created.

@@ -4,6 +4,7 @@
 
 use albumen_api::AppState;
 use albumen_core::Page;
+use albumen_core::StoreError;
 use albumen_core::media::{Album, MediaItem, MediaKind, MediaQuery};
 use albumen_library::base_url::library_claims;
 use axum::Router;
@@ -12,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use maud::{Markup, html};
 
-use crate::console::shared::{Reply, day, not_found, page, store_failure};
+use crate::console::shared::{Failure, Reply, day, not_found, page, store_failure};
 use crate::session::SignedIn;
 
 /// Items shown on an album page.
@@ -68,25 +69,33 @@ fn album_title(album: &Album) -> &str {
     }
 }
 
+/// A record that may not exist: `None` (the page shows not-found) rather than a failure.
+fn found<T>(result: Result<T, StoreError>) -> Result<Option<T>, Failure> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(store_failure(err).into()),
+    }
+}
+
 async fn owned_item(
     state: &AppState,
     viewer: &SignedIn,
     id: &str,
-) -> Result<Option<MediaItem>, crate::console::shared::Failure> {
-    match state.store.get_media_item(id).await {
-        Ok(item) if item.user_id == viewer.user.id => Ok(Some(item)),
-        Ok(_) => Ok(None),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(store_failure(err).into()),
-    }
+) -> Result<Option<MediaItem>, Failure> {
+    let item = found(state.store.get_media_item(id).await)?;
+    Ok(item.filter(|item| item.user_id == viewer.user.id))
 }
 
 /// The album if the viewer owns it or joined it.
 async fn visible_album(
     state: &AppState,
     viewer: &SignedIn,
-    album: Album,
-) -> Result<Option<Album>, crate::console::shared::Failure> {
+    album_id: &str,
+) -> Result<Option<Album>, Failure> {
+    let Some(album) = found(state.store.get_album(album_id).await)? else {
+        return Ok(None);
+    };
     if album.user_id == viewer.user.id {
         return Ok(Some(album));
     }
@@ -141,12 +150,7 @@ async fn get_album(
     viewer: SignedIn,
     Path(album_id): Path<String>,
 ) -> Reply {
-    let album = match state.store.get_album(&album_id).await {
-        Ok(album) => album,
-        Err(err) if err.is_not_found() => return Ok(not_found()),
-        Err(err) => return Err(store_failure(err).into()),
-    };
-    match visible_album(&state, &viewer, album).await? {
+    match visible_album(&state, &viewer, &album_id).await? {
         Some(album) => album_page(&state, &viewer, album).await,
         None => Ok(not_found()),
     }
@@ -157,10 +161,9 @@ async fn get_shared_album(
     viewer: SignedIn,
     Path(token): Path<String>,
 ) -> Reply {
-    match state.store.get_album_by_share_token(&token).await {
-        Ok(album) => album_page(&state, &viewer, album).await,
-        Err(err) if err.is_not_found() => Ok(not_found()),
-        Err(err) => Err(store_failure(err).into()),
+    match found(state.store.get_album_by_share_token(&token).await)? {
+        Some(album) => album_page(&state, &viewer, album).await,
+        None => Ok(not_found()),
     }
 }
 
@@ -169,18 +172,11 @@ async fn get_album_item(
     viewer: SignedIn,
     Path((album_id, id)): Path<(String, String)>,
 ) -> Reply {
-    let album = match state.store.get_album(&album_id).await {
-        Ok(album) => album,
-        Err(err) if err.is_not_found() => return Ok(not_found()),
-        Err(err) => return Err(store_failure(err).into()),
-    };
-    let Some(album) = visible_album(&state, &viewer, album).await? else {
+    let Some(album) = visible_album(&state, &viewer, &album_id).await? else {
         return Ok(not_found());
     };
-    let item = match state.store.get_media_item(&id).await {
-        Ok(item) => item,
-        Err(err) if err.is_not_found() => return Ok(not_found()),
-        Err(err) => return Err(store_failure(err).into()),
+    let Some(item) = found(state.store.get_media_item(&id).await)? else {
+        return Ok(not_found());
     };
     let in_album = state
         .store

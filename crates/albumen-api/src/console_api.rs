@@ -515,7 +515,7 @@ async fn get_quotas(
         .project_for(&user, &project_id)
         .await
         .map_err(console_error)?;
-    let usage = quota::usage(state.store.as_ref(), state.clock.now(), &project.id).await?;
+    let usage = state.quotas.usage(state.clock.now(), &project.id).await?;
     Ok(ok(&quotas_json(&usage)))
 }
 
@@ -590,7 +590,7 @@ async fn put_quotas(
     quota::set_limits(store, &project.id, limits)
         .await
         .map_err(quota_error)?;
-    let usage = quota::usage(store, state.clock.now(), &project.id).await?;
+    let usage = state.quotas.usage(state.clock.now(), &project.id).await?;
     Ok(ok(&quotas_json(&usage)))
 }
 

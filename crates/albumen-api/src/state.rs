@@ -8,6 +8,7 @@ use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
 use albumen_library::base_url::BaseUrlSigner;
 use albumen_library::profile::LibrarySettings;
+use albumen_library::quota::QuotaLedger;
 use albumen_library::service::Library;
 use albumen_oauth::Authority;
 use axum::extract::FromRef;
@@ -30,6 +31,8 @@ pub struct AppState {
     /// Mints and checks the signed `baseUrl`s (key shared by every node through the
     /// database).
     pub base_urls: BaseUrlSigner,
+    /// This node's quota counting (in memory, written in batches).
+    pub quotas: Arc<QuotaLedger>,
     /// Wakes this node's video worker when a video waits to be processed.
     pub video_jobs: Arc<Notify>,
     /// The base URL clients reach this server at (no trailing slash); every URL the server

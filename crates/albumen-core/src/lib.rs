@@ -2,6 +2,7 @@
 //! the storage ports that `albumen-store` implements. It knows nothing of HTTP or SQL.
 #![forbid(unsafe_code)]
 
+pub mod changes;
 pub mod client;
 pub mod clock;
 pub mod consent;

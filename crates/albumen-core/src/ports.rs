@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
+use crate::changes::ChangeEpoch;
 use crate::client::{ClientSecret, ClientSettings, OAuthClient};
 use crate::consent::ConsentScreen;
 use crate::error::StoreError;
@@ -15,7 +16,7 @@ use crate::media::{
 };
 use crate::page::{Page, Paged};
 use crate::project::{ApiService, NewProject, Project};
-use crate::quota::{Charged, QuotaCounter, QuotaLimits};
+use crate::quota::{QuotaCounter, QuotaLimits};
 use crate::upload::UploadToken;
 use crate::upload_session::{UploadChunk, UploadSession};
 use crate::user::{Email, NewUser, PasswordHash, User, UserId};
@@ -24,6 +25,17 @@ use crate::user::{Email, NewUser, PasswordHash, User, UserId};
 #[async_trait]
 pub trait StoreHealth: Send + Sync {
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Where the caches of access decisions learn of changes (see [`crate::changes`]).
+#[async_trait]
+pub trait ChangeFeed: Send + Sync {
+    /// This node's change epoch: moved by every change to an access-relevant record made
+    /// through this store, and by [`ChangeFeed::sync_changes`].
+    fn changes(&self) -> &ChangeEpoch;
+    /// Looks at the database's change counter and moves this node's epoch if another node
+    /// changed an access-relevant record since the last look.
+    async fn sync_changes(&self) -> Result<(), StoreError>;
 }
 
 /// Accounts.
@@ -387,16 +399,10 @@ pub trait QuotaRepo: Send + Sync {
         project_id: &str,
         limits: &QuotaLimits,
     ) -> Result<(), StoreError>;
-    /// Atomically, in one statement: adds one to the counter unless it already reached the
-    /// project's limit for the counter's metric (`default_limit` if the project set none).
-    /// A refused charge leaves the counter as it was.
-    async fn charge_quota(
-        &self,
-        counter: &QuotaCounter,
-        default_limit: u64,
-    ) -> Result<Charged, StoreError>;
-    /// Takes one charge back (when another quota refused the same request).
-    async fn refund_quota(&self, counter: &QuotaCounter) -> Result<(), StoreError>;
+    /// Atomically, in one statement: adds `count` charges to the counter (creating it) and
+    /// returns what it holds now, every node's charges included. Nodes count in memory and
+    /// add their charges in batches; the limits are theirs to apply.
+    async fn add_quota(&self, counter: &QuotaCounter, count: u64) -> Result<u64, StoreError>;
     /// How many charges the counter holds (0 if none).
     async fn get_quota_count(&self, counter: &QuotaCounter) -> Result<u64, StoreError>;
     /// Deletes the counters whose window ended at or before `at`; returns how many.
@@ -421,6 +427,7 @@ pub trait KeyRepo: Send + Sync {
 /// Everything the server needs from its metadata store.
 pub trait MetadataStore:
     StoreHealth
+    + ChangeFeed
     + UserRepo
     + SettingRepo
     + ThrottleRepo
@@ -440,6 +447,7 @@ pub trait MetadataStore:
 
 impl<T> MetadataStore for T where
     T: StoreHealth
+        + ChangeFeed
         + UserRepo
         + SettingRepo
         + ThrottleRepo

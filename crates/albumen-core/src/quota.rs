@@ -44,20 +44,11 @@ impl QuotaMetric {
 
 /// One counter: a metric of a project, for one subject (a user id, or empty for the whole
 /// project), over the window `[window_start, window_end)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QuotaCounter {
     pub project_id: String,
     pub metric: QuotaMetric,
     pub subject: String,
     pub window_start: OffsetDateTime,
     pub window_end: OffsetDateTime,
-}
-
-/// What a charge did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Charged {
-    /// Counted; the counter now holds this many.
-    Counted(u64),
-    /// The counter was already at its limit and was left unchanged.
-    Refused,
 }

@@ -1,19 +1,21 @@
 //! Library API quotas, as Google applies them per Cloud project: requests per day, base-URL
 //! media-byte requests per day (both resetting at midnight US Pacific time) and a per-user
-//! rate of writes per minute. Counting happens in the metadata store, shared by every node;
-//! this module owns the defaults, the windows, the validation of limits and the charge order.
+//! rate of writes per minute. Each node counts in memory and adds its charges to counters in
+//! the metadata store, shared by every node, in batches (`ledger`); this module owns the
+//! defaults, the windows, the validation of limits and the usage report.
 //!
 //! A refused request is not counted against any limit: Google's quota system admits a call
 //! only if every quota it consumes has room, so a refused call consumes nothing.
 
+mod ledger;
 mod pacific;
 
 use albumen_core::StoreError;
 use albumen_core::ports::QuotaRepo;
-use albumen_core::quota::{Charged, QuotaCounter, QuotaLimits, QuotaMetric};
-use albumen_core::user::UserId;
+use albumen_core::quota::{QuotaCounter, QuotaLimits, QuotaMetric};
 use time::{Duration, OffsetDateTime};
 
+pub use ledger::{FLUSH_INTERVAL, QuotaLedger};
 pub use pacific::pacific_day;
 
 /// Google's published limit on Library API calls per project per day.
@@ -134,75 +136,6 @@ fn counter(project_id: &str, metric: QuotaMetric, subject: &str, window: Window)
         window_start: window.start,
         window_end: window.end,
     }
-}
-
-/// Charges one counter, or says which limit refused it.
-async fn charge<S: QuotaRepo + ?Sized>(
-    store: &S,
-    counter: &QuotaCounter,
-) -> Result<u64, QuotaError> {
-    let default = counter.metric.limit_in(&DEFAULT_LIMITS);
-    match store.charge_quota(counter, default).await? {
-        Charged::Counted(used) => Ok(used),
-        Charged::Refused => {
-            let limits = limits_of(store, &counter.project_id).await?;
-            Err(QuotaError::Exceeded {
-                metric: counter.metric,
-                limit: counter.metric.limit_in(&limits),
-            })
-        }
-    }
-}
-
-/// Charges one Library API call (uploads included) of `user` in `project_id`: the
-/// project's daily requests and, for a call that creates or changes something, the user's
-/// writes this minute. All or nothing: a call refused by either limit counts against none.
-/// The first call of a project's day also prunes every counter whose window has ended.
-pub async fn charge_library_request<S: QuotaRepo + ?Sized>(
-    store: &S,
-    now: OffsetDateTime,
-    project_id: &str,
-    user: &UserId,
-    write: bool,
-) -> Result<(), QuotaError> {
-    let daily = counter(
-        project_id,
-        QuotaMetric::RequestsPerDay,
-        "",
-        pacific_day(now),
-    );
-    let used = charge(store, &daily).await?;
-    if write {
-        let writes = counter(
-            project_id,
-            QuotaMetric::WritesPerMinutePerUser,
-            user.as_str(),
-            minute_window(now),
-        );
-        if let Err(err) = charge(store, &writes).await {
-            store.refund_quota(&daily).await?;
-            return Err(err);
-        }
-    }
-    if used == 1 {
-        store.delete_quota_counters_ended(now).await?;
-    }
-    Ok(())
-}
-
-/// Charges one media-byte request through a base URL against the project's daily limit.
-pub async fn charge_media_bytes<S: QuotaRepo + ?Sized>(
-    store: &S,
-    now: OffsetDateTime,
-    project_id: &str,
-) -> Result<(), QuotaError> {
-    let daily = counter(
-        project_id,
-        QuotaMetric::MediaBytesPerDay,
-        "",
-        pacific_day(now),
-    );
-    charge(store, &daily).await.map(|_| ())
 }
 
 /// A project's limits and what it used of them today.

@@ -9,6 +9,8 @@ use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
 use time::Duration;
 
+use crate::access_cache::AccessCache;
+
 /// Lifetimes and limits of the authorization server, with Google's values as defaults.
 #[derive(Debug, Clone, Copy)]
 pub struct AuthoritySettings {
@@ -48,6 +50,8 @@ pub struct Authority {
     /// The issuer: this server's public URL, no trailing slash.
     pub(crate) issuer: String,
     pub(crate) settings: AuthoritySettings,
+    /// This node's memory of token meanings and enabled APIs.
+    pub(crate) access_cache: Arc<AccessCache>,
 }
 
 impl Authority {
@@ -62,6 +66,7 @@ impl Authority {
             clock,
             issuer,
             settings,
+            access_cache: Arc::default(),
         }
     }
 

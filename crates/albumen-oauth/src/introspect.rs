@@ -62,14 +62,32 @@ pub struct GrantedApp {
 }
 
 impl Authority {
-    /// Authenticates an access token.
+    /// Authenticates an access token; from this node's memory when nothing changed since
+    /// it was last loaded (see `access_cache`).
     pub async fn authenticate_bearer(&self, token: &str) -> Result<AccessContext, BearerError> {
-        let stored = match self.store.get_token(&secrets::digest(token)).await {
+        let digest = secrets::digest(token);
+        let now = self.clock.now();
+        let epoch = self.store.changes().current();
+        if let Some(context) = self.access_cache.token(&digest, epoch, now) {
+            return Ok(context);
+        }
+        let (context, grant) = self.load_access(&digest, now).await?;
+        self.access_cache
+            .remember_token(digest, epoch, context.clone(), grant);
+        Ok(context)
+    }
+
+    /// What the token with this digest means, from the store.
+    async fn load_access(
+        &self,
+        digest: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<(AccessContext, Grant), BearerError> {
+        let stored = match self.store.get_token(digest).await {
             Ok(stored) => stored,
             Err(StoreError::NotFound) => return Err(BearerError::Invalid),
             Err(other) => return Err(other.into()),
         };
-        let now = self.clock.now();
         let expires_at = match stored.expires_at {
             Some(at)
                 if stored.kind == TokenKind::Access && stored.revoked_at.is_none() && now < at =>
@@ -95,14 +113,15 @@ impl Authority {
             Err(other) => return Err(other.into()),
         };
         let project = self.store.get_project(&stored.project_id).await?;
-        Ok(AccessContext {
+        let context = AccessContext {
             user,
             client_id: stored.client_id,
             project,
             scopes: ScopeSet::parse(&stored.scopes).unwrap_or_else(|_| ScopeSet::empty()),
             offline: stored.offline,
             expires_at,
-        })
+        };
+        Ok((context, grant))
     }
 
     /// Fails when the token's project has not enabled `api`.
@@ -111,7 +130,17 @@ impl Authority {
         context: &AccessContext,
         api: ApiService,
     ) -> Result<(), ServiceDisabledOr> {
-        let enabled = self.store.list_enabled_apis(&context.project.id).await?;
+        let project_id = &context.project.id;
+        let epoch = self.store.changes().current();
+        let enabled = match self.access_cache.enabled_apis(project_id, epoch) {
+            Some(enabled) => enabled,
+            None => {
+                let enabled = self.store.list_enabled_apis(project_id).await?;
+                self.access_cache
+                    .remember_enabled_apis(project_id, epoch, enabled.clone());
+                enabled
+            }
+        };
         if enabled.contains(&api) {
             Ok(())
         } else {

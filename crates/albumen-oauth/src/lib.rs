@@ -4,6 +4,7 @@
 //! and clients, and issue and check grants, codes and tokens through the core's ports.
 #![forbid(unsafe_code)]
 
+mod access_cache;
 pub mod accounts;
 mod authority;
 pub mod authorize;

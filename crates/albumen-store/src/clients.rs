@@ -168,6 +168,7 @@ impl ClientRepo for SqlStore {
         .await
         .map(|done| done.rows_affected())
         .map_err(classify))?;
+        self.changed();
         found(affected)
     }
 
@@ -186,6 +187,7 @@ impl ClientRepo for SqlStore {
         .await
         .map(|done| done.rows_affected())
         .map_err(classify))?;
+        self.changed();
         found(affected)
     }
 

@@ -171,7 +171,7 @@ impl SqlStore {
             .bind(opt_to_micros(grant.revoked_at))
             .execute(p)
             .await
-            .map(|_| ())
+            .map(|_| self.changed())
             .map_err(classify))
     }
 
@@ -203,6 +203,7 @@ impl SqlStore {
                 .await
                 .map_err(classify)?;
             tx.commit().await.map_err(classify)?;
+            self.changed();
             if affected == 0 {
                 // Either no such grant or already revoked: tell them apart.
                 self.get_grant_row(id).await.map(|_| ())
@@ -219,6 +220,7 @@ impl SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
+        self.changed();
         found(affected)
     }
 
@@ -343,7 +345,7 @@ impl SqlStore {
         .bind(to_micros(at))
         .execute(p)
         .await
-        .map(|_| ())
+        .map(|_| self.changed())
         .map_err(classify))
     }
 
@@ -362,7 +364,7 @@ impl SqlStore {
         .bind(to_micros(at))
         .execute(p)
         .await
-        .map(|_| ())
+        .map(|_| self.changed())
         .map_err(classify))
     }
 }

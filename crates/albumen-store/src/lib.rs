@@ -7,6 +7,7 @@ mod album_entries;
 mod album_lookup;
 mod album_shares;
 mod albums;
+mod changes;
 mod clients;
 mod devices;
 mod dialect;

@@ -152,15 +152,25 @@ where
 }
 
 /// An item matches when its capture date matches any of the dates or falls in any range.
+/// Dates without a year compare `capture_date % 10000` (mmdd), the expression the month-day
+/// indexes hold, so "every 15 June" walks an index rather than the library.
 fn push_date_match<DB>(sql: &mut QueryBuilder<DB>, dates: &DateMatch)
 where
     DB: Database,
     for<'a> i64: Encode<'a, DB> + Type<DB>,
 {
-    sql.push(" AND capture_date IS NOT NULL AND (FALSE");
+    let alternatives = dates.dates.len() + dates.ranges.len();
+    sql.push(" AND capture_date IS NOT NULL AND (");
+    let mut separator = "";
     for date in &dates.dates {
+        sql.push(separator);
+        separator = " OR ";
+        if let Some((low, high)) = month_day_bounds(date, date) {
+            push_month_day(sql, low, high);
+            continue;
+        }
         // Every component the date gives must match.
-        sql.push(" OR (TRUE");
+        sql.push("(TRUE");
         for part in present_parts(date) {
             sql.push(format_args!(" AND {} = ", part.sql))
                 .push_bind(i64::from((part.of)(date)));
@@ -168,10 +178,16 @@ where
         sql.push(")");
     }
     for (start, end) in &dates.ranges {
+        sql.push(separator);
+        separator = " OR ";
+        if let Some((low, high)) = month_day_bounds(start, end) {
+            push_month_day(sql, low, high);
+            continue;
+        }
         // Both ends have the start's shape; a start after the end matches nothing.
         let parts = present_parts(start);
         if parts.is_empty() {
-            sql.push(" OR TRUE");
+            sql.push("TRUE");
             continue;
         }
         let expression = parts
@@ -179,13 +195,46 @@ where
             .map(|part| format!("{} * {}", part.sql, part.weight))
             .collect::<Vec<_>>()
             .join(" + ");
-        sql.push(format_args!(" OR ({expression} BETWEEN "))
+        sql.push(format_args!("({expression} BETWEEN "))
             .push_bind(date_value(&parts, start))
             .push(" AND ")
             .push_bind(date_value(&parts, end))
             .push(")");
     }
+    if alternatives == 0 {
+        sql.push("FALSE");
+    }
     sql.push(")");
+}
+
+/// The indexed month-and-day expression (see the 0008 migration).
+const MONTH_DAY: &str = "(capture_date % 10000)";
+
+/// For dates without a year that name a month: the mmdd values from `start` to `end`, a
+/// month without a day standing for all its days.
+fn month_day_bounds(start: &DateParts, end: &DateParts) -> Option<(i64, i64)> {
+    let yearless_with_month = |d: &DateParts| d.year == 0 && d.month != 0;
+    if !(yearless_with_month(start) && yearless_with_month(end)) {
+        return None;
+    }
+    let low = i64::from(start.month) * 100 + i64::from(start.day);
+    let high = i64::from(end.month) * 100 + if end.day == 0 { 99 } else { i64::from(end.day) };
+    Some((low, high))
+}
+
+fn push_month_day<DB>(sql: &mut QueryBuilder<DB>, low: i64, high: i64)
+where
+    DB: Database,
+    for<'a> i64: Encode<'a, DB> + Type<DB>,
+{
+    if low == high {
+        sql.push(format_args!("{MONTH_DAY} = ")).push_bind(low);
+    } else {
+        sql.push(format_args!("{MONTH_DAY} BETWEEN "))
+            .push_bind(low)
+            .push(" AND ")
+            .push_bind(high);
+    }
 }
 
 /// One component of a `yyyymmdd` capture date: how SQL extracts it, and its weight in a
@@ -234,6 +283,31 @@ mod tests {
 
     fn date(year: u16, month: u8, day: u8) -> DateParts {
         DateParts { year, month, day }
+    }
+
+    #[test]
+    fn yearless_dates_become_month_day_bounds() {
+        assert_eq!(
+            month_day_bounds(&date(0, 6, 15), &date(0, 6, 15)),
+            Some((615, 615))
+        );
+        assert_eq!(
+            month_day_bounds(&date(0, 6, 0), &date(0, 6, 0)),
+            Some((600, 699))
+        );
+        assert_eq!(
+            month_day_bounds(&date(0, 3, 0), &date(0, 5, 0)),
+            Some((300, 599))
+        );
+        assert_eq!(
+            month_day_bounds(&date(0, 12, 24), &date(0, 12, 31)),
+            Some((1224, 1231))
+        );
+        assert_eq!(
+            month_day_bounds(&date(2024, 6, 15), &date(2024, 6, 15)),
+            None
+        );
+        assert_eq!(month_day_bounds(&date(0, 0, 15), &date(0, 0, 15)), None);
     }
 
     #[test]

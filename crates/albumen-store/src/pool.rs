@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use albumen_core::StoreError;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::changes::ChangeState;
 use crate::error::classify;
 
 /// Where the metadata lives.
@@ -103,6 +105,7 @@ pub(crate) use on_pool;
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pub(crate) pool: Pool,
+    pub(crate) changes: Arc<ChangeState>,
 }
 
 impl SqlStore {
@@ -130,7 +133,10 @@ impl SqlStore {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            changes: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -208,7 +208,7 @@ impl ProjectRepo for SqlStore {
             .bind(api.service_name())
             .execute(p)
             .await
-            .map(|_| ())
+            .map(|_| self.changed())
             .map_err(classify))
     }
 
@@ -268,7 +268,7 @@ impl ProjectRepo for SqlStore {
             .bind(to_micros(screen.updated_at))
             .execute(p)
             .await
-            .map(|_| ())
+            .map(|_| self.changed())
             .map_err(classify))
     }
 }

@@ -1,9 +1,9 @@
-//! [`QuotaRepo`] on both backends: per-project limits and windowed counters, each charge
-//! one upsert statement so that every node shares one count.
+//! [`QuotaRepo`] on both backends: per-project limits and windowed counters, to which
+//! every node adds its batched charges with one upsert statement, so that all share one count.
 
 use albumen_core::StoreError;
 use albumen_core::ports::QuotaRepo;
-use albumen_core::quota::{Charged, QuotaCounter, QuotaLimits, QuotaMetric};
+use albumen_core::quota::{QuotaCounter, QuotaLimits};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -27,34 +27,13 @@ fn from_count(value: i64) -> Result<u64, StoreError> {
     u64::try_from(value).map_err(|_| corrupt("quota counts"))
 }
 
-/// Inserts the counter at 1, or adds one to it while it is under the limit; returns the
-/// new count, or no row when refused (the row is then left unchanged).
-macro_rules! concat_charge {
-    ($column:literal) => {
-        concat!(
-            "INSERT INTO quota_counters (project_id, metric, subject, window_start, window_end, used) \
-             VALUES ($1, $2, $3, $4, $5, 1) \
-             ON CONFLICT (project_id, metric, subject, window_start) DO UPDATE \
-             SET used = quota_counters.used + 1 \
-             WHERE quota_counters.used < COALESCE(\
-               (SELECT ",
-            $column,
-            " FROM quota_limits WHERE project_id = $1), $6) \
-             RETURNING used"
-        )
-    };
-}
-
-/// The charge statement for a metric: the limit is read in the same statement, so a
-/// concurrent change of limits is seen by the very next charge. The column name comes from
-/// a closed set, never from input.
-fn charge_sql(metric: QuotaMetric) -> &'static str {
-    match metric {
-        QuotaMetric::RequestsPerDay => concat_charge!("requests_per_day"),
-        QuotaMetric::MediaBytesPerDay => concat_charge!("media_bytes_per_day"),
-        QuotaMetric::WritesPerMinutePerUser => concat_charge!("writes_per_minute_per_user"),
-    }
-}
+/// Creates the counter with `$6` charges or adds them to it; returns the new count.
+const ADD_SQL: &str = "INSERT INTO quota_counters \
+     (project_id, metric, subject, window_start, window_end, used) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (project_id, metric, subject, window_start) DO UPDATE \
+     SET used = quota_counters.used + excluded.used \
+     RETURNING used";
 
 #[async_trait]
 impl QuotaRepo for SqlStore {
@@ -98,72 +77,48 @@ impl QuotaRepo for SqlStore {
         .bind(to_count(limits.writes_per_minute_per_user))
         .execute(p)
         .await
-        .map(|_| ())
+        .map(|_| self.changed())
         .map_err(classify))
     }
 
     #[tracing::instrument(skip(self), err(level = "debug"))]
-    async fn charge_quota(
-        &self,
-        counter: &QuotaCounter,
-        default_limit: u64,
-    ) -> Result<Charged, StoreError> {
-        let sql = charge_sql(counter.metric);
-        let used: Option<i64> = match &self.pool {
-            Pool::Sqlite(p) => sqlx::query_scalar(sql)
+    async fn add_quota(&self, counter: &QuotaCounter, count: u64) -> Result<u64, StoreError> {
+        let used: i64 = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(ADD_SQL)
                 .bind(&counter.project_id)
                 .bind(counter.metric.as_str())
                 .bind(&counter.subject)
                 .bind(to_micros(counter.window_start))
                 .bind(to_micros(counter.window_end))
-                .bind(to_count(default_limit))
-                .fetch_optional(p)
+                .bind(to_count(count))
+                .fetch_one(p)
                 .await
                 .map_err(classify)?,
-            // A counter is worth less than a flushed commit on every API call: PostgreSQL
-            // may acknowledge this one before the WAL reaches the disk (a crash can lose
-            // the last few counts, never corrupt them). SQLite in WAL mode with
-            // `synchronous = NORMAL` already commits without a flush.
+            // A counter is worth less than a flushed commit: PostgreSQL may acknowledge this
+            // one before the WAL reaches the disk (a crash can lose the last few counts,
+            // never corrupt them). SQLite in WAL mode with `synchronous = NORMAL` already
+            // commits without a flush.
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await.map_err(classify)?;
                 sqlx::query("SET LOCAL synchronous_commit TO OFF")
                     .execute(&mut *tx)
                     .await
                     .map_err(classify)?;
-                let used = sqlx::query_scalar(sql)
+                let used = sqlx::query_scalar(ADD_SQL)
                     .bind(&counter.project_id)
                     .bind(counter.metric.as_str())
                     .bind(&counter.subject)
                     .bind(to_micros(counter.window_start))
                     .bind(to_micros(counter.window_end))
-                    .bind(to_count(default_limit))
-                    .fetch_optional(&mut *tx)
+                    .bind(to_count(count))
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(classify)?;
                 tx.commit().await.map_err(classify)?;
                 used
             }
         };
-        match used {
-            Some(used) => Ok(Charged::Counted(from_count(used)?)),
-            None => Ok(Charged::Refused),
-        }
-    }
-
-    #[tracing::instrument(skip(self), err(level = "debug"))]
-    async fn refund_quota(&self, counter: &QuotaCounter) -> Result<(), StoreError> {
-        on_pool!(&self.pool, p => sqlx::query(
-            "UPDATE quota_counters SET used = used - 1 WHERE project_id = $1 AND metric = $2 \
-             AND subject = $3 AND window_start = $4 AND used > 0",
-        )
-        .bind(&counter.project_id)
-        .bind(counter.metric.as_str())
-        .bind(&counter.subject)
-        .bind(to_micros(counter.window_start))
-        .execute(p)
-        .await
-        .map(|_| ())
-        .map_err(classify))
+        from_count(used)
     }
 
     #[tracing::instrument(skip(self), err(level = "debug"))]

@@ -136,6 +136,7 @@ impl UserRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
+        self.changed();
         found(affected)
     }
 
@@ -148,6 +149,7 @@ impl UserRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
+        self.changed();
         found(affected)
     }
 
@@ -159,6 +161,7 @@ impl UserRepo for SqlStore {
             .await
             .map(|done| done.rows_affected())
             .map_err(classify))?;
+        self.changed();
         found(affected)
     }
 }

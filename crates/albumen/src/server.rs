@@ -11,6 +11,7 @@ use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
 use albumen_library::base_url::BaseUrlSigner;
 use albumen_library::profile::LibrarySettings;
+use albumen_library::quota::QuotaLedger;
 use albumen_library::upload::UploadLimits;
 use albumen_oauth::{Authority, AuthoritySettings, keys, secrets};
 use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
@@ -134,6 +135,7 @@ pub async fn build_state(
         .context("cannot read the baseUrl key")?;
     let base_urls = BaseUrlSigner::new(Sha256::digest(base_url_secret.as_bytes()).into());
     Ok(AppState {
+        quotas: Arc::new(QuotaLedger::new(store.clone())),
         store,
         authority,
         blobs,
@@ -190,6 +192,13 @@ impl Server {
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(state.library_service().run_video_worker(stop.subscribe()));
         tokio::spawn(state.library_service().run_maintenance(stop.subscribe()));
+        tokio::spawn(
+            state
+                .quotas
+                .clone()
+                .run_flusher(state.clock.clone(), stop.subscribe()),
+        );
+        tokio::spawn(follow_changes(state.store.clone(), stop.subscribe()));
         let grace = Duration::from_secs(config.server.shutdown_grace_seconds);
         let task = tokio::spawn(async move {
             let mut stop_signal = stopped.clone();
@@ -223,6 +232,12 @@ impl Server {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         self.task.await.context("the server task failed")??;
+        // The requests that were in flight have finished: their quota charges go out now.
+        self.state
+            .quotas
+            .flush(self.state.clock.now())
+            .await
+            .context("cannot write the last quota counts")?;
         Ok(())
     }
 
@@ -231,6 +246,27 @@ impl Server {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
         self.shutdown().await
+    }
+}
+
+/// How often a node looks for access-relevant changes made by other nodes (or the command
+/// line), so that its caches drop what they made stale well within a second.
+const CHANGE_POLL: Duration = Duration::from_millis(250);
+
+/// Polls the database's change counter until `stop` turns true.
+async fn follow_changes(store: Arc<dyn MetadataStore>, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(CHANGE_POLL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            () = async { let _ = stop.wait_for(|stop| *stop).await; } => return,
+        }
+        if let Err(err) = store.sync_changes().await {
+            // Without news from the database, nothing cached may be trusted.
+            store.changes().advance();
+            tracing::warn!(error = %err, "cannot read the change counter; caches dropped");
+        }
     }
 }
 

@@ -213,6 +213,7 @@ mod tests {
                 public_url.clone(),
                 AuthoritySettings::default(),
             )),
+            quotas: Arc::new(albumen_library::quota::QuotaLedger::new(store.clone())),
             store,
             blobs: BlobStore::local(dir.path().join("blobs")).unwrap(),
             clock,

@@ -11,7 +11,7 @@
 
 use albumen_core::project::Project;
 use albumen_core::quota::QuotaMetric;
-use albumen_library::quota::{self, QuotaError};
+use albumen_library::quota::QuotaError;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -109,15 +109,16 @@ pub(crate) async fn charge_library_request(
     write: bool,
 ) -> Result<(), ApiError> {
     let context = &caller.0;
-    quota::charge_library_request(
-        state.store.as_ref(),
-        state.clock.now(),
-        &context.project.id,
-        &context.user.id,
-        write,
-    )
-    .await
-    .map_err(|err| refusal(state, &context.project, err))
+    state
+        .quotas
+        .charge_library_request(
+            state.clock.now(),
+            &context.project.id,
+            &context.user.id,
+            write,
+        )
+        .await
+        .map_err(|err| refusal(state, &context.project, err))
 }
 
 /// Charges one media-byte request through a base URL against `project`'s daily limit.
@@ -125,7 +126,9 @@ pub(crate) async fn charge_media_bytes(
     state: &AppState,
     project: &Project,
 ) -> Result<(), ApiError> {
-    quota::charge_media_bytes(state.store.as_ref(), state.clock.now(), &project.id)
+    state
+        .quotas
+        .charge_media_bytes(state.clock.now(), &project.id)
         .await
         .map_err(|err| refusal(state, project, err))
 }

@@ -2,6 +2,7 @@
 //! function is one test case; the test binary runs it once per backend.
 
 pub mod blobs;
+pub mod changes;
 pub mod console;
 pub mod media;
 pub mod media_albums;

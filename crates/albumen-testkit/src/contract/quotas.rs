@@ -1,8 +1,8 @@
-//! The [`QuotaRepo`] contract: limits per project, counters that count every charge once
-//! up to the limit, refusals that change nothing, and pruning of ended windows.
+//! The [`QuotaRepo`] contract: limits per project (a change moves the change epoch), counters
+//! to which batches of charges add up exactly under concurrency, and pruning of ended windows.
 
 use albumen_core::ports::MetadataStore;
-use albumen_core::quota::{Charged, QuotaCounter, QuotaLimits, QuotaMetric};
+use albumen_core::quota::{QuotaCounter, QuotaLimits, QuotaMetric};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -39,7 +39,13 @@ pub async fn quota_limits_are_absent_until_put_then_replaced(store: &dyn Metadat
     setup(store).await;
     assert_eq!(store.get_quota_limits("quota-app").await.unwrap(), None);
     let first = limits(1, 2, 3);
+    let epoch = store.changes().current();
     store.put_quota_limits("quota-app", &first).await.unwrap();
+    assert_ne!(
+        store.changes().current(),
+        epoch,
+        "cached limits are stale at once"
+    );
     assert_eq!(
         store.get_quota_limits("quota-app").await.unwrap(),
         Some(first)
@@ -53,41 +59,14 @@ pub async fn quota_limits_are_absent_until_put_then_replaced(store: &dyn Metadat
     assert_eq!(store.get_quota_limits("other-app").await.unwrap(), None);
 }
 
-pub async fn a_counter_stops_at_the_limit_and_refusals_change_nothing(store: &dyn MetadataStore) {
+pub async fn batches_of_charges_add_up(store: &dyn MetadataStore) {
     setup(store).await;
     let counter = daily("quota-app");
     assert_eq!(store.get_quota_count(&counter).await.unwrap(), 0);
-    // Without stored limits the caller's default applies.
-    for expected in 1..=2 {
-        assert_eq!(
-            store.charge_quota(&counter, 2).await.unwrap(),
-            Charged::Counted(expected)
-        );
-    }
-    assert_eq!(
-        store.charge_quota(&counter, 2).await.unwrap(),
-        Charged::Refused
-    );
-    assert_eq!(store.get_quota_count(&counter).await.unwrap(), 2);
-    // A stored limit wins over the default, at once.
-    store
-        .put_quota_limits("quota-app", &limits(3, 1, 1))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.charge_quota(&counter, 2).await.unwrap(),
-        Charged::Counted(3)
-    );
-    assert_eq!(
-        store.charge_quota(&counter, 100).await.unwrap(),
-        Charged::Refused
-    );
-    store.refund_quota(&counter).await.unwrap();
-    assert_eq!(store.get_quota_count(&counter).await.unwrap(), 2);
-    assert_eq!(
-        store.charge_quota(&counter, 2).await.unwrap(),
-        Charged::Counted(3)
-    );
+    assert_eq!(store.add_quota(&counter, 3).await.unwrap(), 3);
+    assert_eq!(store.add_quota(&counter, 1).await.unwrap(), 4);
+    assert_eq!(store.add_quota(&counter, 250).await.unwrap(), 254);
+    assert_eq!(store.get_quota_count(&counter).await.unwrap(), 254);
 }
 
 pub async fn counters_are_kept_apart_by_metric_subject_project_and_window(
@@ -120,15 +99,8 @@ pub async fn counters_are_kept_apart_by_metric_subject_project_and_window(
         &next_minute,
         &other_project,
     ] {
-        assert_eq!(
-            store.charge_quota(counter, 1).await.unwrap(),
-            Charged::Counted(1)
-        );
+        assert_eq!(store.add_quota(counter, 1).await.unwrap(), 1);
     }
-    assert_eq!(
-        store.charge_quota(&requests, 1).await.unwrap(),
-        Charged::Refused
-    );
 
     // Counters whose window ended at or before the moment go; the others stay.
     let pruned = store
@@ -142,36 +114,16 @@ pub async fn counters_are_kept_apart_by_metric_subject_project_and_window(
     assert_eq!(store.get_quota_count(&other_project).await.unwrap(), 1);
 }
 
-pub async fn concurrent_charges_lose_none_and_never_pass_the_limit(store: &dyn MetadataStore) {
+pub async fn concurrent_batches_lose_none(store: &dyn MetadataStore) {
     setup(store).await;
     let counter = daily("quota-app");
-    let results =
-        futures::future::join_all((0..40).map(|_| store.charge_quota(&counter, 1_000))).await;
-    let mut seen: Vec<u64> = results
-        .into_iter()
-        .map(|r| match r.unwrap() {
-            Charged::Counted(n) => n,
-            Charged::Refused => 0,
-        })
-        .collect();
+    let results = futures::future::join_all((0..40).map(|_| store.add_quota(&counter, 2))).await;
+    let mut seen: Vec<u64> = results.into_iter().map(Result::unwrap).collect();
     seen.sort_unstable();
     assert_eq!(
         seen,
-        (1..=40).collect::<Vec<u64>>(),
-        "each charge saw its own count"
+        (1..=40).map(|n| n * 2).collect::<Vec<u64>>(),
+        "each batch saw its own total"
     );
-    assert_eq!(store.get_quota_count(&counter).await.unwrap(), 40);
-
-    let capped = daily("other-app");
-    let results = futures::future::join_all((0..40).map(|_| store.charge_quota(&capped, 15))).await;
-    let counted = results
-        .iter()
-        .filter(|r| matches!(r, Ok(Charged::Counted(_))))
-        .count();
-    let refused = results
-        .iter()
-        .filter(|r| matches!(r, Ok(Charged::Refused)))
-        .count();
-    assert_eq!((counted, refused), (15, 25));
-    assert_eq!(store.get_quota_count(&capped).await.unwrap(), 15);
+    assert_eq!(store.get_quota_count(&counter).await.unwrap(), 80);
 }

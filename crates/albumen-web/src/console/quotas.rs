@@ -166,7 +166,9 @@ async fn load(
         .project_for(&signed_in.user, project_id)
         .await
         .map_err(console_failure)?;
-    let usage = quota::usage(state.store.as_ref(), state.clock.now(), &project.id)
+    let usage = state
+        .quotas
+        .usage(state.clock.now(), &project.id)
         .await
         .map_err(store_failure)?;
     Ok((project, usage))

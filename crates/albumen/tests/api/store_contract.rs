@@ -80,9 +80,11 @@ store_contract!(
     upload_sessions::a_cancelled_session_takes_no_more_chunks,
     upload_sessions::expired_sessions_are_deleted_with_their_chunks,
     quotas::quota_limits_are_absent_until_put_then_replaced,
-    quotas::a_counter_stops_at_the_limit_and_refusals_change_nothing,
+    quotas::batches_of_charges_add_up,
+    changes::access_changes_move_the_epoch_at_once,
+    changes::a_sync_moves_the_epoch_only_after_a_change,
     quotas::counters_are_kept_apart_by_metric_subject_project_and_window,
-    quotas::concurrent_charges_lose_none_and_never_pass_the_limit,
+    quotas::concurrent_batches_lose_none,
 );
 
 /// The full 20,000-item album on SQLite only: the capacity rule is the same SQL on both

@@ -84,6 +84,65 @@ bench_token() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
+# The album the fill scripts create, and the span of capture times they spread items over.
+BENCH_ALBUM_ID=ABenchAlbum0000000000000000000000000000000000000000000000000000000000000000
+BENCH_TEN_YEARS=$((3653 * 86400 * 1000000))
+
+# fill_sql BACKEND ITEMS ALBUM_ITEMS: the fill script (bench/sql/fill_BACKEND.sql) for the
+# running server's dev user and Desktop client, its placeholders replaced: ITEMS items over
+# the last ten years, ALBUM_ITEMS of them in the album BENCH_ALBUM_ID.
+fill_sql() {
+  sed -e "s/@N@/$2/g" -e "s/@ALBUM_N@/$3/g" -e "s/@END@/$(date +%s)000000/g" \
+    -e "s/@SPAN@/$BENCH_TEN_YEARS/g" -e "s/@USER@/$BENCH_USER_ID/g" \
+    -e "s/@CLIENT@/$BENCH_CLIENT/g" -e "s/@ALBUM@/$BENCH_ALBUM_ID/g" "$BENCH_DIR/sql/fill_$1.sql"
+}
+
+bench_stop_server() {
+  kill -TERM "$BENCH_PID"
+  wait "$BENCH_PID" || true
+  BENCH_PID=
+}
+
+BENCH_POSTGRES="${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+
+# bench_start_filled BACKEND ITEMS ALBUM_ITEMS: a server on BACKEND (sqlite, or postgres at
+# BENCH_POSTGRES in a database albumen_bench made anew) whose dev user's library was filled by
+# SQL while it was stopped; sets BENCH_DB (the database's path or URL) and what
+# bench_start_server sets.
+bench_start_filled() {
+  local backend=$1 items=$2 album_items=$3
+  bench_scratch
+  if [[ $backend == postgres ]]; then
+    psql "$BENCH_POSTGRES/postgres" -Xq -c 'SET client_min_messages = warning' \
+      -c 'DROP DATABASE IF EXISTS albumen_bench' \
+      -c 'CREATE DATABASE albumen_bench'
+    BENCH_DB="$BENCH_POSTGRES/albumen_bench"
+    export ALBUMEN__DATABASE__URL=$BENCH_DB
+  else
+    unset ALBUMEN__DATABASE__URL
+    BENCH_DB="$BENCH_SCRATCH/data/albumen.db"
+  fi
+  bench_start_server
+  bench_stop_server
+  local started=$SECONDS
+  if [[ $backend == postgres ]]; then
+    fill_sql postgres "$items" "$album_items" | psql "$BENCH_DB" -Xq -v ON_ERROR_STOP=1 >/dev/null
+  else
+    fill_sql sqlite "$items" "$album_items" | sqlite3 -bail "$BENCH_DB" >/dev/null
+  fi
+  echo "   filled in $((SECONDS - started)) s ($(du -sh "$BENCH_SCRATCH/data" | cut -f1) data dir)"
+  bench_start_server
+}
+
+# bench_stop_filled BACKEND: stops the server and removes its data (and database).
+bench_stop_filled() {
+  bench_stop_server
+  rm -rf "$BENCH_SCRATCH"
+  if [[ $1 == postgres ]]; then
+    psql "$BENCH_POSTGRES/postgres" -Xqc 'DROP DATABASE albumen_bench'
+  fi
+}
+
 # The server's resident memory in KiB: `bench_rss VmRSS` or `bench_rss VmHWM`.
 bench_rss() {
   awk -v key="$1:" '$1 == key { print $2 }' "/proc/$BENCH_PID/status"

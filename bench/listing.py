@@ -22,6 +22,8 @@ PAGE = 100
 YEAR_RANGE = {"ranges": [{"startDate": {"year": 2019, "month": 1, "day": 1},
                           "endDate": {"year": 2019, "month": 12, "day": 31}}]}
 ONE_DAY = {"dates": [{"year": 2019, "month": 6, "day": 15}]}
+# The same day of every year: served by the month-day index.
+EVERY_15_JUNE = {"dates": [{"month": 6, "day": 15}]}
 
 
 def percentile(values, p):
@@ -131,6 +133,10 @@ def main():
     table.add(f"search year 2019, walk of {len(times)} pages", times)
     day = {"filters": {"dateFilter": ONE_DAY}}
     table.add("search one day, first page", repeat(api, "search", day, None, repeats))
+    yearly = {"filters": {"dateFilter": EVERY_15_JUNE}}
+    table.add("search every 15 June, first page", repeat(api, "search", yearly, None, repeats))
+    times, _ = walk(api, "search", yearly, depth)
+    table.add(f"search every 15 June, walk of {len(times)} pages", times)
 
     in_album = {"albumId": album}
     table.add("search album, first page", repeat(api, "search", in_album, None, repeats))
@@ -162,11 +168,12 @@ def store_queries(user, client, album, list_key, album_position):
     micros, item = list_key.split(":", 1)
     now = int(time.time() * 1_000_000)
     filtered = f"{base} AND is_archived = FALSE AND creation_time <= {now}"
-    year = (" AND capture_date IS NOT NULL AND (FALSE OR ((capture_date / 10000) * 10000 + "
+    year = (" AND capture_date IS NOT NULL AND (((capture_date / 10000) * 10000 + "
             "((capture_date / 100) % 100) * 100 + (capture_date % 100) * 1 "
             "BETWEEN 20190101 AND 20191231))")
-    day = (" AND capture_date IS NOT NULL AND (FALSE OR (TRUE AND (capture_date / 10000) = 2019"
+    day = (" AND capture_date IS NOT NULL AND ((TRUE AND (capture_date / 10000) = 2019"
            " AND ((capture_date / 100) % 100) = 6 AND (capture_date % 100) = 15))")
+    every_15_june = " AND capture_date IS NOT NULL AND ((capture_date % 10000) = 615)"
     album_sql = (f"SELECT {COLUMNS}, e.position FROM album_entries e JOIN media_items "
                  f"ON media_items.id = e.media_item_id WHERE e.album_id = '{album}' "
                  f"AND e.position > {album_position} ORDER BY e.position LIMIT {PAGE + 1}")
@@ -176,6 +183,7 @@ def store_queries(user, client, album, list_key, album_position):
                             f"{micros} OR id < '{item}')" + order),
         ("search year 2019, first page", filtered + year + order),
         ("search one day, first page", filtered + day + order),
+        ("search every 15 June, first page", filtered + every_15_june + order),
         ("search album, deep page", album_sql),
     ]
 

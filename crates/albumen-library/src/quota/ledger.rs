@@ -7,10 +7,10 @@
 //! against none. A flusher adds each counter's pending charges to the database in one
 //! statement every [`FLUSH_INTERVAL`] and learns the shared count back.
 //!
-//! Exactness: on a single node the limits are exact. Across nodes, a node sees the others'
-//! charges at its next flush, so a limit can be passed by at most what the other nodes admit
-//! within one flush interval (documented in docs/adr/0009). A graceful shutdown flushes;
-//! a crash loses at most one interval of counts (never more than was admitted).
+//! Exactness: on a single node the limits are exact. Across nodes, a node learns the others'
+//! charges when it flushes its own, so a limit can be passed by what the other nodes admitted
+//! in about two flush intervals (docs/adr/0010). A graceful shutdown flushes; a crash loses
+//! at most one interval of counts (never more than was admitted).
 //!
 //! A project's limits are cached under the change epoch, so a new limit applies on the next
 //! call on the node that set it and within a poll on the others.

@@ -30,6 +30,20 @@ pub struct Config {
     pub uploads: UploadsConfig,
     pub library: LibraryConfig,
     pub log: LogConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// Who may read `/metrics`. By default nobody: it is not served on the main listener, and
+/// there is no metrics listener until `listen` is set (ADR 0009).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// An address of its own to serve `/metrics` on, e.g. `127.0.0.1:9464`.
+    pub listen: Option<SocketAddr>,
+    /// Serve `/metrics` on the main listener too, to requests bearing this token.
+    pub bearer_token: Option<Secret>,
+    /// A file holding the bearer token.
+    pub bearer_token_file: Option<PathBuf>,
 }
 
 /// Limits of `/v1/uploads` (Google's: 200 MB photos, 20 GB videos).
@@ -184,6 +198,7 @@ impl Default for Config {
                 level: "info".to_owned(),
                 format: LogFormat::Text,
             },
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -241,6 +256,11 @@ impl Config {
             self.blob.s3.secret_access_key.take(),
             self.blob.s3.secret_access_key_file.as_deref(),
         )?;
+        self.metrics.bearer_token = read_secret(
+            "metrics.bearer_token",
+            self.metrics.bearer_token.take(),
+            self.metrics.bearer_token_file.as_deref(),
+        )?;
         Ok(())
     }
 
@@ -289,6 +309,17 @@ impl Config {
         }
         if self.log.level.trim().is_empty() {
             return fail("log.level", "must not be empty");
+        }
+        if self
+            .metrics
+            .bearer_token
+            .as_ref()
+            .is_some_and(|token| token.expose().len() < 16)
+        {
+            return fail(
+                "metrics.bearer_token",
+                "must be at least 16 characters (value hidden)",
+            );
         }
         Ok(())
     }

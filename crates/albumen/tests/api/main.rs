@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod batch;
 mod blob_contract;
 mod blob_crash;
 mod cli;

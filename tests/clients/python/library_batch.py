@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Batch requests through google-api-python-client's `new_batch_http_request()`, as a real app
 sends them to the discovery document's `batchPath`: good and bad calls mixed in one batch, and
-each callback must get its own answer (its created album, its listing, its 404, its 400 for 51
-ids, its 401 for a part sent with a bad token, which the client retries once after refreshing
+each callback must get its own answer (its created album, its listing, its 400 for an unknown
+item and for 51 ids, its 401 for a part sent with a bad token, which the client retries once after refreshing
 and which stays 401 because the part carries its own token).
 
 Credentials as in library_api.py. Prints one line per call, then `library batch: passed` or why
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     two = expect_ok(answers, "create-two")
     if one.get("title") != "Batch one" or two.get("title") != "Batch two" or one.get("id") == two.get("id"):
         raise CheckFailed(f"the two created albums came back as {one} and {two}")
-    expect_error(answers, "missing-item", 404)
+    expect_error(answers, "missing-item", 400, "Invalid media item ID.")
     expect_error(answers, "fifty-one", 400, "Request must have less than 50 media item ids.")
     expect_error(answers, "bad-token", 401)
     listing = expect_ok(answers, "list")

@@ -17,6 +17,7 @@ mod db_dump;
 mod discovery;
 mod docs;
 mod http_foundation;
+mod log_redaction;
 mod library;
 mod media_bytes;
 mod oauth_errors;

@@ -125,8 +125,8 @@ fn boundary_of(content_type: &str) -> Result<String, BatchError> {
         .get_param(mime::BOUNDARY)
         .ok_or(BatchError::MissingBoundary)?
         .as_str();
-    let acceptable = (1..=MAX_BOUNDARY_BYTES).contains(&boundary.len())
-        && !boundary.contains(['\r', '\n']);
+    let acceptable =
+        (1..=MAX_BOUNDARY_BYTES).contains(&boundary.len()) && !boundary.contains(['\r', '\n']);
     if acceptable {
         Ok(boundary.to_owned())
     } else {
@@ -292,7 +292,8 @@ fn request_line(line: &[u8]) -> Result<(Method, PathAndQuery), PartError> {
     if !version_ok || words.next().is_some() {
         return Err(PartError::MalformedRequestLine);
     }
-    let method = Method::from_bytes(method.as_bytes()).map_err(|_| PartError::MalformedRequestLine)?;
+    let method =
+        Method::from_bytes(method.as_bytes()).map_err(|_| PartError::MalformedRequestLine)?;
     Ok((method, target_of(target)?))
 }
 

@@ -115,9 +115,6 @@ mod tests {
         let boundary = new_boundary();
         assert!(boundary.starts_with("batch_"));
         assert_ne!(boundary, new_boundary());
-        assert_eq!(
-            content_type("batch_1"),
-            "multipart/mixed; boundary=batch_1"
-        );
+        assert_eq!(content_type("batch_1"), "multipart/mixed; boundary=batch_1");
     }
 }

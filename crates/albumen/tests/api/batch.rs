@@ -132,7 +132,11 @@ async fn each_part_of_a_mixed_batch_gets_its_own_answer() {
     let bob = app
         .state
         .authority
-        .mint_tokens(&bob_user, &client_id, &ScopeSet::parse(ALL_CURRENT).unwrap())
+        .mint_tokens(
+            &bob_user,
+            &client_id,
+            &ScopeSet::parse(ALL_CURRENT).unwrap(),
+        )
         .await
         .unwrap()
         .access_token;
@@ -157,7 +161,10 @@ async fn each_part_of_a_mixed_batch_gets_its_own_answer() {
             "4",
             "GET /v1/albums HTTP/1.1\r\nAuthorization: Bearer not-a-token\r\n",
         ),
-        part("5", format!("GET /v1/mediaItems:batchGet?{fifty_one} HTTP/1.1")),
+        part(
+            "5",
+            format!("GET /v1/mediaItems:batchGet?{fifty_one} HTTP/1.1"),
+        ),
         part(
             "6",
             format!(
@@ -174,7 +181,10 @@ async fn each_part_of_a_mixed_batch_gets_its_own_answer() {
         part("10", "GARBAGE"),
         part(
             "11",
-            format!("GET {}/v1/mediaItems/{alices}?fields=id HTTP/1.1", app.address),
+            format!(
+                "GET {}/v1/mediaItems/{alices}?fields=id HTTP/1.1",
+                app.address
+            ),
         ),
     ];
     let answers = send_batch(&app, &alice, batch_body(&parts)).await;
@@ -228,14 +238,8 @@ async fn each_part_of_a_mixed_batch_gets_its_own_answer() {
     assert_eq!(answers[10].body, json!({"id": alices}));
 
     // The album the batch created is there.
-    let (status, albums) = crate::library::support::call(
-        &app,
-        &alice,
-        reqwest::Method::GET,
-        "/v1/albums",
-        None,
-    )
-    .await;
+    let (status, albums) =
+        crate::library::support::call(&app, &alice, reqwest::Method::GET, "/v1/albums", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(albums["albums"][0]["title"], "Batched");
 }
@@ -329,7 +333,10 @@ async fn a_malformed_batch_envelope_is_refused_whole_with_a_400_envelope() {
         assert_eq!(body["error"]["message"], message);
     }
 
-    let oversized = batch_body(&[part("1", format!("POST /v1/albums\r\n\r\n{}", "x".repeat(140_000)))]);
+    let oversized = batch_body(&[part(
+        "1",
+        format!("POST /v1/albums\r\n\r\n{}", "x".repeat(140_000)),
+    )]);
     let (status, body) = post_raw(&app, &mixed, oversized).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["error"]["code"], 413);

@@ -3,7 +3,8 @@ use proptest::prelude::*;
 
 use super::{BatchError, InnerRequest, MAX_PARTS, PartError, parse_batch};
 
-const PYTHON_CONTENT_TYPE: &str = "multipart/mixed; boundary=\"===============7330845974216740156==\"";
+const PYTHON_CONTENT_TYPE: &str =
+    "multipart/mixed; boundary=\"===============7330845974216740156==\"";
 
 /// A batch as google-api-python-client writes it: LF line endings, a quoted boundary,
 /// `Content-ID: <base + n>`, MIME headers on the inner request.
@@ -72,7 +73,8 @@ GET https://photoslibrary.googleapis.com/v1/albums?pageSize=5 HTTP/1.1\r\n\r\n\r
 
 #[test]
 fn a_body_without_content_length_runs_to_the_line_break_before_the_delimiter() {
-    let body = "--b\r\nContent-Type: application/http\r\n\r\nPOST /v1/albums HTTP/1.1\r\n\r\n{}\r\n--b--";
+    let body =
+        "--b\r\nContent-Type: application/http\r\n\r\nPOST /v1/albums HTTP/1.1\r\n\r\n{}\r\n--b--";
     let parts = parse_batch("multipart/mixed; boundary=b", body.as_bytes()).unwrap();
     assert_eq!(ok(&parts[0]).body, "{}");
 }
@@ -87,7 +89,12 @@ fn a_line_that_only_starts_like_the_boundary_is_content() {
 
 #[test]
 fn the_wrong_outer_content_type_refuses_the_batch() {
-    for content_type in ["application/json", "multipart/related; boundary=b", "", "nonsense"] {
+    for content_type in [
+        "application/json",
+        "multipart/related; boundary=b",
+        "",
+        "nonsense",
+    ] {
         assert_eq!(
             parse_batch(content_type, b"--b\n\nGET /v1/albums\n--b--"),
             Err(BatchError::NotMultipartMixed),
@@ -154,7 +161,9 @@ fn a_malformed_part_is_an_error_of_that_part_alone() {
         Err(PartError::BadTarget)
     );
     assert_eq!(
-        single_part(&format!("{http}POST /v1/albums\r\nContent-Length: 9\r\n\r\n{{}}")),
+        single_part(&format!(
+            "{http}POST /v1/albums\r\nContent-Length: 9\r\n\r\n{{}}"
+        )),
         Err(PartError::BadContentLength)
     );
     assert_eq!(

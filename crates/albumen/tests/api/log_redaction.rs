@@ -102,7 +102,7 @@ fn start(dir: &Path) -> Running {
     }
 }
 
-fn stop(mut running: Running) {
+async fn stop(mut running: Running) {
     let killed = Command::new("kill")
         .args(["-TERM", &running.child.id().to_string()])
         .status()
@@ -111,7 +111,7 @@ fn stop(mut running: Running) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while running.child.try_wait().unwrap().is_none() {
         assert!(Instant::now() < deadline, "the server did not stop");
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -473,7 +473,7 @@ async fn a_real_run_logs_no_token_code_secret_or_capability() {
         .unwrap();
     assert_eq!(allowed.status(), StatusCode::OK);
 
-    stop(running);
+    stop(running).await;
     let log = std::fs::read_to_string(dir.join("server.log")).unwrap();
     // `trace` lets everything through; the libraries used log at most at debug.
     assert!(log.contains("DEBUG"), "the run did not log at debug level");

@@ -136,25 +136,19 @@ async fn answer(dispatch: Router, inherited: &HeaderMap, part: BatchPart) -> Par
         },
     };
     let (head, body) = response.into_parts();
-    match to_bytes(body, MAX_PART_ANSWER_BYTES).await {
-        Ok(body) => PartAnswer {
-            content_id: part.content_id,
-            status: head.status,
-            headers: head.headers,
-            body,
-        },
+    let (head, body) = match to_bytes(body, MAX_PART_ANSWER_BYTES).await {
+        Ok(body) => (head, body),
         Err(err) => {
             let (head, body) = ApiError::internal(err).into_response().into_parts();
-            let body = to_bytes(body, MAX_PART_ANSWER_BYTES)
-                .await
-                .unwrap_or_default();
-            PartAnswer {
-                content_id: part.content_id,
-                status: head.status,
-                headers: head.headers,
-                body,
-            }
+            let body = to_bytes(body, MAX_PART_ANSWER_BYTES).await;
+            (head, body.unwrap_or_default())
         }
+    };
+    PartAnswer {
+        content_id: part.content_id,
+        status: head.status,
+        headers: head.headers,
+        body,
     }
 }
 

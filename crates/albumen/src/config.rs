@@ -440,6 +440,36 @@ mod tests {
     }
 
     #[test]
+    fn metrics_are_off_by_default_and_the_token_may_come_from_a_file() {
+        Jail::expect_with(|jail| {
+            let config = load_in(None)?;
+            assert!(config.metrics.listen.is_none());
+            assert!(config.metrics.bearer_token.is_none());
+
+            jail.create_file("token", "scrape-token-0123456789\n")?;
+            jail.create_file(
+                "albumen.toml",
+                "version = 1\n[metrics]\nlisten = \"127.0.0.1:9464\"\nbearer_token_file = \"token\"\n",
+            )?;
+            let config = load_in(Some("albumen.toml"))?;
+            assert_eq!(config.metrics.listen.unwrap().port(), 9464);
+            let token = config.metrics.bearer_token.as_ref().unwrap();
+            assert_eq!(token.expose(), "scrape-token-0123456789");
+            assert!(!config.to_redacted_toml().unwrap().contains("scrape-token"));
+
+            jail.set_env("ALBUMEN__METRICS__BEARER_TOKEN", "short");
+            jail.create_file("albumen.toml", "version = 1\n")?;
+            let err = load_in(Some("albumen.toml")).unwrap_err();
+            assert!(
+                err.contains("metrics.bearer_token: must be at least 16"),
+                "{err}"
+            );
+            assert!(!err.contains("short"));
+            Ok(())
+        });
+    }
+
+    #[test]
     fn an_unknown_key_fails_with_one_line_naming_it() {
         Jail::expect_with(|jail| {
             jail.create_file("albumen.toml", "[server]\nlisten_on = \"x\"\n")?;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Real clients against a real `albumen serve`: Google's Python libraries (google-auth-oauthlib's
 # InstalledAppFlow; the device flow with requests; google-api-python-client on the Library API
-# with tokens from `albumen tokens mint`) and headless Chromium through the web UI (first-run
-# setup, the console, the unverified-app warning and consent).
+# and its batch endpoint, with tokens from `albumen tokens mint`) and headless Chromium through
+# the web UI (first-run setup, the console, the unverified-app warning and consent).
 #
 # Installs what it needs, idempotently: a venv under $HOME/.cache/albumen/venv with
 # python/requirements.txt, Debian's chromium (and openssl) when missing, the browser check's
@@ -48,7 +48,7 @@ log() { echo "--- $*"; }
 
 give_up() {
   echo "clients: setup failed: $*" >&2
-  echo "clients: 0 passed, 4 failed"
+  echo "clients: 0 passed, 5 failed"
   exit 1
 }
 
@@ -233,15 +233,20 @@ if seed_python_server; then
     run_check "python library api" python-server.log \
       "$python" "$here/python/library_api.py" --base-url "$base_url" \
       --client-secrets "$work/library.json" --tokens "$work/library-tokens.json"
+    run_check "python library batch" python-server.log \
+      "$python" "$here/python/library_batch.py" --base-url "$base_url" \
+      --client-secrets "$work/library.json" --tokens "$work/library-tokens.json"
   else
     echo "could not mint Library tokens with the CLI" >&2
     record "python library api" 1
+    record "python library batch" 1
   fi
 else
   echo "could not start and seed the server for the Python checks" >&2
   record "python installed app flow" 1
   record "python device flow" 1
   record "python library api" 1
+  record "python library batch" 1
 fi
 
 # --- the browser check: a brand-new server, set up through the UI ---------------------------

@@ -4,6 +4,7 @@
 //! no domain rules.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 mod console_api;
 mod discovery;
 pub mod error;
@@ -19,6 +20,6 @@ mod state;
 pub mod wire;
 
 pub use error::ApiError;
-pub use metrics::Metrics;
+pub use metrics::{Metrics, MetricsAccess, metrics_router};
 pub use router::{RouterOptions, router};
 pub use state::AppState;

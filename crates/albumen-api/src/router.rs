@@ -7,23 +7,43 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::error::ApiError;
 use crate::health::{get_healthz, get_readyz};
-use crate::metrics::{get_metrics, record_request};
+use crate::metrics::{MetricsAccess, guarded_metrics, record_request};
 use crate::middleware::{envelope_bare_errors, security_headers};
 use crate::request_id::assign_request_id;
 use crate::state::AppState;
 use crate::wire::system_params::system_parameters;
 
 /// Settings of the HTTP layer itself.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RouterOptions {
     /// The largest request body accepted by default (routes such as uploads set their own).
     pub max_body_bytes: usize,
+    /// Whether this router serves `/metrics` (hidden by default).
+    pub metrics: MetricsAccess,
 }
 
 /// Builds the complete application router: the JSON surfaces of this crate, plus `pages`
 /// (the web UI), under one middleware stack.
 pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) -> Router {
+    // `/batch` dispatches each of its parts through the same stack, built without `/batch`
+    // itself (so a batch cannot nest).
+    let dispatch = stack(state.clone(), options.clone(), pages.clone(), Router::new());
+    stack(state, options, pages, crate::batch::router(dispatch))
+}
+
+/// The routes, `extra` among them, under the middleware stack.
+fn stack(
+    state: AppState,
+    options: RouterOptions,
+    pages: Router<AppState>,
+    extra: Router<AppState>,
+) -> Router {
+    let extra = match options.metrics {
+        MetricsAccess::Hidden => extra,
+        MetricsAccess::BearerToken(token) => extra.route("/metrics", guarded_metrics(token)),
+    };
     let limited = Router::new()
+        .merge(extra)
         .merge(crate::oauth::router())
         .merge(crate::console_api::router())
         .merge(crate::library::json_router())
@@ -31,7 +51,6 @@ pub fn router(state: AppState, options: RouterOptions, pages: Router<AppState>) 
         .merge(pages)
         .route("/healthz", get(get_healthz))
         .route("/readyz", get(get_readyz))
-        .route("/metrics", get(get_metrics))
         .fallback(|| async { ApiError::method_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_found() })
         // Innermost first: the limit's 413 is counted, then put in the envelope.

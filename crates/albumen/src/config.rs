@@ -30,6 +30,20 @@ pub struct Config {
     pub uploads: UploadsConfig,
     pub library: LibraryConfig,
     pub log: LogConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// Who may read `/metrics`. By default nobody: it is not served on the main listener, and
+/// there is no metrics listener until `listen` is set (ADR 0009).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// An address of its own to serve `/metrics` on, e.g. `127.0.0.1:9464`.
+    pub listen: Option<SocketAddr>,
+    /// Serve `/metrics` on the main listener too, to requests bearing this token.
+    pub bearer_token: Option<Secret>,
+    /// A file holding the bearer token.
+    pub bearer_token_file: Option<PathBuf>,
 }
 
 /// Limits of `/v1/uploads` (Google's: 200 MB photos, 20 GB videos).
@@ -184,6 +198,7 @@ impl Default for Config {
                 level: "info".to_owned(),
                 format: LogFormat::Text,
             },
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -241,6 +256,11 @@ impl Config {
             self.blob.s3.secret_access_key.take(),
             self.blob.s3.secret_access_key_file.as_deref(),
         )?;
+        self.metrics.bearer_token = read_secret(
+            "metrics.bearer_token",
+            self.metrics.bearer_token.take(),
+            self.metrics.bearer_token_file.as_deref(),
+        )?;
         Ok(())
     }
 
@@ -289,6 +309,17 @@ impl Config {
         }
         if self.log.level.trim().is_empty() {
             return fail("log.level", "must not be empty");
+        }
+        if self
+            .metrics
+            .bearer_token
+            .as_ref()
+            .is_some_and(|token| token.expose().len() < 16)
+        {
+            return fail(
+                "metrics.bearer_token",
+                "must be at least 16 characters (value hidden)",
+            );
         }
         Ok(())
     }
@@ -404,6 +435,36 @@ mod tests {
                 config.server.public_url.unwrap().as_str(),
                 "https://photos.example.com/"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn metrics_are_off_by_default_and_the_token_may_come_from_a_file() {
+        Jail::expect_with(|jail| {
+            let config = load_in(None)?;
+            assert!(config.metrics.listen.is_none());
+            assert!(config.metrics.bearer_token.is_none());
+
+            jail.create_file("token", "scrape-token-0123456789\n")?;
+            jail.create_file(
+                "albumen.toml",
+                "version = 1\n[metrics]\nlisten = \"127.0.0.1:9464\"\nbearer_token_file = \"token\"\n",
+            )?;
+            let config = load_in(Some("albumen.toml"))?;
+            assert_eq!(config.metrics.listen.unwrap().port(), 9464);
+            let token = config.metrics.bearer_token.as_ref().unwrap();
+            assert_eq!(token.expose(), "scrape-token-0123456789");
+            assert!(!config.to_redacted_toml().unwrap().contains("scrape-token"));
+
+            jail.set_env("ALBUMEN__METRICS__BEARER_TOKEN", "short");
+            jail.create_file("albumen.toml", "version = 1\n")?;
+            let err = load_in(Some("albumen.toml")).unwrap_err();
+            assert!(
+                err.contains("metrics.bearer_token: must be at least 16"),
+                "{err}"
+            );
+            assert!(!err.contains("short"));
             Ok(())
         });
     }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use albumen_api::{AppState, Metrics, RouterOptions};
+use albumen_api::{AppState, Metrics, MetricsAccess, RouterOptions};
 use albumen_blob::{BlobStore, S3Options};
 use albumen_core::Clock;
 use albumen_core::ports::MetadataStore;
@@ -153,6 +153,8 @@ pub async fn build_state(
 #[derive(Debug)]
 pub struct Server {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served on a listener of its own, if configured.
+    pub metrics_addr: Option<SocketAddr>,
     pub public_url: String,
     pub state: AppState,
     /// The concrete metadata store behind `state.store`, for operations and tests.
@@ -181,15 +183,24 @@ impl Server {
             },
         };
         let state = build_state(store.clone(), blobs, clock, public_url.clone(), library).await?;
+        let metrics = match &config.metrics.bearer_token {
+            Some(token) => MetricsAccess::BearerToken(token.expose().into()),
+            None => MetricsAccess::Hidden,
+        };
         let app = albumen_api::router(
             state.clone(),
             RouterOptions {
                 max_body_bytes: config.server.max_body_bytes,
+                metrics,
             },
             albumen_web::router(),
         )
         .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, mut stopped) = watch::channel(false);
+        let metrics_addr = match config.metrics.listen {
+            Some(listen) => Some(serve_metrics(listen, state.clone(), stop.subscribe()).await?),
+            None => None,
+        };
         tokio::spawn(state.library_service().run_video_worker(stop.subscribe()));
         tokio::spawn(state.library_service().run_maintenance(stop.subscribe()));
         tokio::spawn(
@@ -220,6 +231,7 @@ impl Server {
         });
         Ok(Self {
             addr,
+            metrics_addr,
             public_url,
             state,
             sql: store,
@@ -268,6 +280,33 @@ async fn follow_changes(store: Arc<dyn MetadataStore>, mut stop: watch::Receiver
             tracing::warn!(error = %err, "cannot read the change counter; caches dropped");
         }
     }
+}
+
+/// Binds `listen` and serves `/metrics` there until `stop`; returns the bound address.
+async fn serve_metrics(
+    listen: SocketAddr,
+    state: AppState,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<SocketAddr> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("metrics.listen: cannot listen on {listen}"))?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the metrics listener's address")?;
+    let app = albumen_api::metrics_router(state);
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        };
+        if let Err(err) = axum::serve(listener, app)
+            .with_graceful_shutdown(stopped)
+            .await
+        {
+            tracing::error!(error = %err, "the metrics listener failed");
+        }
+    });
+    Ok(addr)
 }
 
 async fn shutdown_signal() {

@@ -30,7 +30,7 @@ const MAX_REWRITTEN_BODY_BYTES: u64 = 8 << 20;
 /// answers raw tokens and has its own rules).
 const LIBRARY_RESOURCES: [&str; 3] = ["/v1/albums", "/v1/mediaItems", "/v1/sharedAlbums"];
 
-fn is_library_json_path(path: &str) -> bool {
+pub(crate) fn is_library_json_path(path: &str) -> bool {
     LIBRARY_RESOURCES.iter().any(|resource| {
         path.strip_prefix(resource)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', ':']))

@@ -20,6 +20,9 @@ pub async fn serve(config: &Config, dev: bool) -> anyhow::Result<()> {
         let seeded = super::dev::seed(&server.state, &config.data_dir).await?;
         print!("{}", super::dev::describe(&seeded, &server.public_url));
     }
+    if let Some(addr) = server.metrics_addr {
+        println!("Metrics are served on http://{addr}/metrics");
+    }
     tracing::info!(addr = %server.addr, public_url = %server.public_url, "listening");
     server.run_until_signal().await
 }

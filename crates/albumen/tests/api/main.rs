@@ -8,6 +8,7 @@
 )]
 
 mod access_cache;
+mod batch;
 mod blob_contract;
 mod blob_crash;
 mod cli;
@@ -18,6 +19,7 @@ mod discovery;
 mod docs;
 mod http_foundation;
 mod library;
+mod log_redaction;
 mod media_bytes;
 mod oauth_errors;
 mod oauth_flow;

@@ -10,5 +10,5 @@ mod isolation_reads;
 mod legacy;
 mod limits;
 mod pages;
-mod support;
+pub(crate) mod support;
 mod videos;

@@ -3,6 +3,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: many small, short-lived allocations on every
+/// request from several threads (see docs/BENCHMARKS.md, benchmark 6).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     albumen::cli::main()
 }

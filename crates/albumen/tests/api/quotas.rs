@@ -5,10 +5,15 @@
 use albumen_oauth::rules::scope::ScopeSet;
 use albumen_testkit::browser::{form_posting_to, location};
 use albumen_testkit::seed::{ADMIN_EMAIL, ADMIN_PASSWORD, Seeded};
-use albumen_testkit::{TestApp, spawn_app};
+use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::macros::datetime;
+
+per_backend!(
+    uploads_past_the_daily_limit_get_429_until_pacific_midnight,
+    the_write_rate_is_limited_per_user_per_minute,
+);
 
 const APPEND: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
 const QUOTAS: &str = "/console/api/v1/projects/test-project/quotas";
@@ -59,9 +64,8 @@ fn daily_message(seeded: &Seeded) -> String {
     )
 }
 
-#[tokio::test]
-async fn uploads_past_the_daily_limit_get_429_until_pacific_midnight() {
-    let app = spawn_app().await;
+async fn uploads_past_the_daily_limit_get_429_until_pacific_midnight(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     // The fake clock starts at 2026-01-01 00:00 UTC: 16:00 on Dec 31 in Pacific time.
     let (status, body) = console(&app, Method::PUT, Some(json!({"requestsPerDay": 3}))).await;
@@ -101,9 +105,8 @@ async fn uploads_past_the_daily_limit_get_429_until_pacific_midnight() {
     assert_eq!(body["usage"]["requestsToday"], 1);
 }
 
-#[tokio::test]
-async fn the_write_rate_is_limited_per_user_per_minute() {
-    let app = spawn_app().await;
+async fn the_write_rate_is_limited_per_user_per_minute(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let (status, _) = console(
         &app,

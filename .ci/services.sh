@@ -1,7 +1,7 @@
 # Services the slow suites need, installed and started on loopback when missing.
 # Sourced by .ci/run; can also be sourced by hand to run those suites locally:
 #   source .ci/services.sh && ensure_postgres && ensure_s3 && \
-#     ALBUMEN_TEST_REQUIRE_ALL=1 cargo test -p albumen --test api -- postgres s3
+#     ALBUMEN_TEST_REQUIRE_ALL=1 cargo test -p albumen --test api -- --include-ignored postgres s3
 
 S3_PID=""
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use albumen::config::{BlobBackend, Config};
+use albumen::config::Config;
 use albumen::server::Server;
 use albumen_api::AppState;
 use albumen_core::FakeClock;
@@ -13,7 +13,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 use time::macros::datetime;
 
-use crate::backends::{BlobKind, DbKind, fresh_postgres_url, fresh_s3_bucket};
+use crate::backends::{Backends, BlobKind, DbKind, FreshBackends};
 
 /// Which backends a test app runs on, and HTTP settings worth varying.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +23,17 @@ pub struct AppOptions {
     pub max_body_bytes: Option<usize>,
     /// The Library compatibility profile (`google` by default).
     pub profile: Profile,
+}
+
+impl AppOptions {
+    /// The default options on the given pair of backends.
+    pub fn on(backends: Backends) -> Self {
+        Self {
+            db: backends.db(),
+            blob: backends.blob(),
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for AppOptions {
@@ -58,6 +69,13 @@ pub async fn spawn_app() -> TestApp {
         .expect("SQLite and local disk are always available")
 }
 
+/// The server on the given pair of backends, which must be [`Backends::available`].
+pub async fn spawn_app_on(backends: Backends) -> TestApp {
+    spawn_app_with(AppOptions::on(backends))
+        .await
+        .unwrap_or_else(|| panic!("{backends:?} is not configured here"))
+}
+
 /// The server on the given backends, or `None` when one of them is not configured here.
 pub async fn spawn_app_with(options: AppOptions) -> Option<TestApp> {
     crate::init_test_logging();
@@ -72,19 +90,9 @@ pub async fn spawn_app_with(options: AppOptions) -> Option<TestApp> {
     if let Some(limit) = options.max_body_bytes {
         config.server.max_body_bytes = limit;
     }
-    if options.db == DbKind::Postgres {
-        config.database.url = Some(fresh_postgres_url().await?.into());
-    }
-    if options.blob == BlobKind::S3 {
-        let s3 = fresh_s3_bucket().await?;
-        config.blob.backend = BlobBackend::S3;
-        config.blob.s3.endpoint = s3.endpoint.as_deref().map(|e| e.parse().expect("url"));
-        config.blob.s3.bucket = s3.bucket;
-        config.blob.s3.region = s3.region;
-        config.blob.s3.access_key_id = s3.access_key_id;
-        config.blob.s3.secret_access_key = s3.secret_access_key.map(Into::into);
-        config.blob.s3.path_style = true;
-    }
+    FreshBackends::new(options.db, options.blob)
+        .await?
+        .configure(&mut config);
     let clock = FakeClock::new(datetime!(2026-01-01 00:00 UTC));
     let server = Server::start(&config, Arc::new(clock.clone()))
         .await

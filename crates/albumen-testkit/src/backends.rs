@@ -1,6 +1,7 @@
 //! Fresh, isolated storage for one test: SQLite in a temp dir, a new PostgreSQL database,
 //! a temp blob directory or a new S3 bucket.
 
+use albumen::config::{BlobBackend, Config};
 use albumen_blob::{BlobStore, S3Options};
 use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
 use sqlx::Connection;
@@ -25,6 +26,110 @@ pub enum DbKind {
 pub enum BlobKind {
     Local,
     S3,
+}
+
+/// The pairs of backends the server-level flows run on: SQLite with a local blob directory
+/// (always), and PostgreSQL with S3 (when both are configured; those tests are `#[ignore]`d
+/// by default so that a run without them says so, and `.ci/run` includes them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backends {
+    SqliteDisk,
+    PostgresS3,
+}
+
+impl Backends {
+    pub fn db(self) -> DbKind {
+        match self {
+            Self::SqliteDisk => DbKind::Sqlite,
+            Self::PostgresS3 => DbKind::Postgres,
+        }
+    }
+
+    pub fn blob(self) -> BlobKind {
+        match self {
+            Self::SqliteDisk => BlobKind::Local,
+            Self::PostgresS3 => BlobKind::S3,
+        }
+    }
+
+    /// Whether this pair can run here; a missing variable is noted, or fails the test under
+    /// `ALBUMEN_TEST_REQUIRE_ALL`.
+    pub fn available(self) -> bool {
+        match self {
+            Self::SqliteDisk => true,
+            Self::PostgresS3 => {
+                configured(POSTGRES_URL_VAR).is_some() && configured(S3_ENDPOINT_VAR).is_some()
+            }
+        }
+    }
+
+    /// A new database and bucket of this pair, for a server in this process or a child.
+    pub async fn fresh(self) -> Option<FreshBackends> {
+        FreshBackends::new(self.db(), self.blob()).await
+    }
+}
+
+/// Storage made for one server: a PostgreSQL database URL and an S3 bucket when asked for;
+/// `None` stands for the data directory's SQLite file and blob directory.
+#[derive(Debug, Clone, Default)]
+pub struct FreshBackends {
+    pub database_url: Option<String>,
+    pub s3: Option<S3Options>,
+}
+
+impl FreshBackends {
+    /// New storage of the given kinds, or `None` when one of them is not configured here.
+    pub async fn new(db: DbKind, blob: BlobKind) -> Option<Self> {
+        let database_url = match db {
+            DbKind::Sqlite => None,
+            DbKind::Postgres => Some(fresh_postgres_url().await?),
+        };
+        let s3 = match blob {
+            BlobKind::Local => None,
+            BlobKind::S3 => Some(fresh_s3_bucket().await?),
+        };
+        Some(Self { database_url, s3 })
+    }
+
+    /// Points a configuration at this storage.
+    pub fn configure(&self, config: &mut Config) {
+        if let Some(url) = &self.database_url {
+            config.database.url = Some(url.clone().into());
+        }
+        if let Some(s3) = &self.s3 {
+            config.blob.backend = BlobBackend::S3;
+            config.blob.s3.endpoint = s3.endpoint.as_deref().map(|e| e.parse().expect("url"));
+            config.blob.s3.bucket = s3.bucket.clone();
+            config.blob.s3.region = s3.region.clone();
+            config.blob.s3.access_key_id = s3.access_key_id.clone();
+            config.blob.s3.secret_access_key = s3.secret_access_key.clone().map(Into::into);
+            config.blob.s3.path_style = s3.path_style;
+        }
+    }
+
+    /// The `ALBUMEN__…` variables that point an `albumen` process at this storage.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let mut vars = Vec::new();
+        if let Some(url) = &self.database_url {
+            vars.push(("ALBUMEN__DATABASE__URL", url.clone()));
+        }
+        if let Some(s3) = &self.s3 {
+            vars.push(("ALBUMEN__BLOB__BACKEND", "s3".to_owned()));
+            if let Some(endpoint) = &s3.endpoint {
+                vars.push(("ALBUMEN__BLOB__S3__ENDPOINT", endpoint.clone()));
+            }
+            vars.push(("ALBUMEN__BLOB__S3__BUCKET", s3.bucket.clone()));
+            vars.push(("ALBUMEN__BLOB__S3__REGION", s3.region.clone()));
+            vars.push(("ALBUMEN__BLOB__S3__PATH_STYLE", s3.path_style.to_string()));
+            if let Some(key) = &s3.access_key_id {
+                vars.push(("ALBUMEN__BLOB__S3__ACCESS_KEY_ID", key.clone()));
+            }
+            if let Some(secret) = &s3.secret_access_key {
+                vars.push(("ALBUMEN__BLOB__S3__SECRET_ACCESS_KEY", secret.clone()));
+            }
+        }
+        vars
+    }
 }
 
 /// The value of `var`, or `None` (with a note) when the backend is not configured. Panics

@@ -23,8 +23,8 @@ pub mod contract;
 pub mod photos;
 pub mod seed;
 
-pub use app::{AppOptions, TestApp, spawn_app, spawn_app_with};
-pub use backends::{BlobKind, DbKind};
+pub use app::{AppOptions, TestApp, spawn_app, spawn_app_on, spawn_app_with};
+pub use backends::{Backends, BlobKind, DbKind};
 
 /// Routes test logs to the test writer when `TEST_LOG` is set; silent otherwise.
 pub fn init_test_logging() {

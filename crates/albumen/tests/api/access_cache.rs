@@ -12,7 +12,7 @@ use albumen_core::quota::QuotaLimits;
 use albumen_core::user::User;
 use albumen_oauth::rules::scope::ScopeSet;
 use albumen_testkit::seed::Seeded;
-use albumen_testkit::{TestApp, spawn_app};
+use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
 use reqwest::StatusCode;
 
 const READ: &str = "https://www.googleapis.com/auth/photoslibrary.readonly.appcreateddata";
@@ -186,9 +186,11 @@ where
     None
 }
 
-#[tokio::test]
-async fn a_revocation_on_one_node_reaches_another_within_a_second() {
-    let (app, seeded) = seeded_app().await;
+per_backend!(a_revocation_on_one_node_reaches_another_within_a_second);
+
+async fn a_revocation_on_one_node_reaches_another_within_a_second(backends: Backends) {
+    let app = spawn_app_on(backends).await;
+    let seeded = app.seed().await;
     // A second node on the same database and blob store.
     let other = Server::start(&app.config, Arc::new(app.clock.clone()))
         .await

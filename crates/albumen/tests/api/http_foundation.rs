@@ -166,6 +166,7 @@ async fn metrics_are_labelled_by_route_pattern_not_raw_path() {
 }
 
 #[tokio::test]
+#[ignore = "needs ALBUMEN_TEST_POSTGRES_URL and ALBUMEN_TEST_S3_ENDPOINT; see .ci/run"]
 async fn the_server_runs_on_postgres_and_s3_when_configured() {
     let Some(app) = spawn_app_with(AppOptions {
         db: DbKind::Postgres,

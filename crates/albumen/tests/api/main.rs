@@ -7,6 +7,10 @@
     clippy::indexing_slicing
 )]
 
+// First, so that every module below can use `per_backend!`.
+#[macro_use]
+mod per_backend;
+
 mod access_cache;
 mod batch;
 mod blob_contract;

@@ -8,10 +8,15 @@ use albumen_core::user::UserId;
 use albumen_library::base_url::{BaseUrlClaims, UrlKind, library_claims};
 use albumen_media::{Limits, probe};
 use albumen_testkit::photos::{Shot, camera_jpeg};
-use albumen_testkit::{TestApp, spawn_app};
+use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use time::Duration;
+
+per_backend!(
+    d_serves_the_original_without_its_location_and_nothing_else_changed,
+    byte_ranges_are_served_patched_and_past_the_end_is_416,
+);
 
 const SHOT: Shot = Shot {
     taken: "2024:05:06 07:08:09",
@@ -131,9 +136,8 @@ async fn photo_with_gps(app: &TestApp) -> (MediaItem, Vec<u8>) {
     (item, original)
 }
 
-#[tokio::test]
-async fn d_serves_the_original_without_its_location_and_nothing_else_changed() {
-    let app = spawn_app().await;
+async fn d_serves_the_original_without_its_location_and_nothing_else_changed(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let (item, original) = photo_with_gps(&app).await;
     assert!(
         probe(&original, &Limits::default())
@@ -180,9 +184,8 @@ async fn bare_and_sized_photo_urls_serve_the_same_bytes_as_d_for_now() {
     }
 }
 
-#[tokio::test]
-async fn byte_ranges_are_served_patched_and_past_the_end_is_416() {
-    let app = spawn_app().await;
+async fn byte_ranges_are_served_patched_and_past_the_end_is_416(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let (item, original) = photo_with_gps(&app).await;
     let path = library_path(&app, &item, "d");
     let whole = get_with(&app, &path, &[]).await.bytes().await.unwrap();

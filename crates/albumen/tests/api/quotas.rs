@@ -6,10 +6,17 @@ use albumen_core::Clock as _;
 use albumen_oauth::rules::scope::ScopeSet;
 use albumen_testkit::browser::{form_posting_to, location};
 use albumen_testkit::seed::{ADMIN_EMAIL, ADMIN_PASSWORD, Seeded};
-use albumen_testkit::{TestApp, spawn_app};
+use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::macros::datetime;
+
+per_backend!(
+    uploads_past_the_daily_limit_get_429_until_pacific_midnight,
+    the_write_rate_is_limited_per_user_per_minute,
+    calls_are_counted_in_memory_and_written_within_a_flush_and_at_shutdown,
+    two_nodes_share_one_limit_within_a_flush_of_each_other,
+);
 
 const APPEND: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
 const QUOTAS: &str = "/console/api/v1/projects/test-project/quotas";
@@ -60,9 +67,8 @@ fn daily_message(seeded: &Seeded) -> String {
     )
 }
 
-#[tokio::test]
-async fn uploads_past_the_daily_limit_get_429_until_pacific_midnight() {
-    let app = spawn_app().await;
+async fn uploads_past_the_daily_limit_get_429_until_pacific_midnight(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     // The fake clock starts at 2026-01-01 00:00 UTC: 16:00 on Dec 31 in Pacific time.
     let (status, body) = console(&app, Method::PUT, Some(json!({"requestsPerDay": 3}))).await;
@@ -102,9 +108,8 @@ async fn uploads_past_the_daily_limit_get_429_until_pacific_midnight() {
     assert_eq!(body["usage"]["requestsToday"], 1);
 }
 
-#[tokio::test]
-async fn the_write_rate_is_limited_per_user_per_minute() {
-    let app = spawn_app().await;
+async fn the_write_rate_is_limited_per_user_per_minute(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let (status, _) = console(
         &app,
@@ -295,9 +300,10 @@ async fn stored_requests_today(app: &TestApp, seeded: &Seeded) -> u64 {
     .requests_today
 }
 
-#[tokio::test]
-async fn calls_are_counted_in_memory_and_written_within_a_flush_and_at_shutdown() {
-    let app = spawn_app().await;
+async fn calls_are_counted_in_memory_and_written_within_a_flush_and_at_shutdown(
+    backends: Backends,
+) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let token = access_token(&app, &seeded).await;
     for _ in 0..5 {
@@ -333,9 +339,8 @@ async fn calls_are_counted_in_memory_and_written_within_a_flush_and_at_shutdown(
     );
 }
 
-#[tokio::test]
-async fn two_nodes_share_one_limit_within_a_flush_of_each_other() {
-    let app = spawn_app().await;
+async fn two_nodes_share_one_limit_within_a_flush_of_each_other(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let other = albumen::server::Server::start(&app.config, std::sync::Arc::new(app.clock.clone()))
         .await

@@ -6,10 +6,15 @@ use albumen_library::upload::upload_token_digest;
 use albumen_oauth::rules::scope::ScopeSet;
 use albumen_testkit::contract::blobs::test_bytes;
 use albumen_testkit::seed::Seeded;
-use albumen_testkit::{AppOptions, TestApp, spawn_app, spawn_app_with};
+use albumen_testkit::{AppOptions, Backends, TestApp, spawn_app, spawn_app_on, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+
+per_backend!(
+    a_raw_upload_returns_a_plain_text_token_bound_to_user_and_client,
+    a_chunked_upload_without_headers_is_accepted_and_identical_bytes_are_stored_once,
+);
 
 const APPEND: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
 
@@ -44,9 +49,8 @@ async fn upload(
     (response.status(), response.text().await.unwrap())
 }
 
-#[tokio::test]
-async fn a_raw_upload_returns_a_plain_text_token_bound_to_user_and_client() {
-    let app = spawn_app().await;
+async fn a_raw_upload_returns_a_plain_text_token_bound_to_user_and_client(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let access = token_for(&app, &seeded, APPEND).await;
     let bytes = test_bytes(300_000, 9);
@@ -82,9 +86,10 @@ async fn a_raw_upload_returns_a_plain_text_token_bound_to_user_and_client() {
     );
 }
 
-#[tokio::test]
-async fn a_chunked_upload_without_headers_is_accepted_and_identical_bytes_are_stored_once() {
-    let app = spawn_app().await;
+async fn a_chunked_upload_without_headers_is_accepted_and_identical_bytes_are_stored_once(
+    backends: Backends,
+) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let access = token_for(&app, &seeded, APPEND).await;
     let bytes = test_bytes(1_000_000, 3);

@@ -6,12 +6,18 @@ use albumen_library::upload::upload_token_digest;
 use albumen_oauth::rules::scope::ScopeSet;
 use albumen_testkit::contract::blobs::test_bytes;
 use albumen_testkit::seed::Seeded;
-use albumen_testkit::{TestApp, spawn_app};
+use albumen_testkit::{Backends, TestApp, spawn_app_on};
 use reqwest::{Body, Response, StatusCode};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod refusals;
+
+per_backend!(
+    start_answers_with_the_session_url_granularity_and_active_status,
+    a_java_style_upload_sends_granular_chunks_then_upload_finalize,
+    a_go_style_upload_resumes_after_an_interrupted_chunk_with_the_rest_at_once,
+);
 
 const APPEND: &str = "https://www.googleapis.com/auth/photoslibrary.appendonly";
 const GRANULE: usize = 262_144;
@@ -24,7 +30,11 @@ async fn token_for(app: &TestApp, user: &albumen_core::user::User, seeded: &Seed
 }
 
 async fn setup() -> (TestApp, Seeded, String) {
-    let app = spawn_app().await;
+    setup_on(Backends::SqliteDisk).await
+}
+
+async fn setup_on(backends: Backends) -> (TestApp, Seeded, String) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let access = token_for(&app, &seeded.admin, &seeded).await;
     (app, seeded, access)
@@ -118,9 +128,8 @@ async fn assert_token_holds(app: &TestApp, seeded: &Seeded, token: &str, file: &
     assert_eq!(app.state.blobs.get_bytes(&key).await.unwrap(), file);
 }
 
-#[tokio::test]
-async fn start_answers_with_the_session_url_granularity_and_active_status() {
-    let (app, seeded, access) = setup().await;
+async fn start_answers_with_the_session_url_granularity_and_active_status(backends: Backends) {
+    let (app, seeded, access) = setup_on(backends).await;
     let response = start(
         &app,
         &access,
@@ -169,9 +178,8 @@ async fn start_answers_with_the_session_url_granularity_and_active_status() {
     assert_eq!(stored.mime_type.as_deref(), Some("image/jpeg"));
 }
 
-#[tokio::test]
-async fn a_java_style_upload_sends_granular_chunks_then_upload_finalize() {
-    let (app, seeded, access) = setup().await;
+async fn a_java_style_upload_sends_granular_chunks_then_upload_finalize(backends: Backends) {
+    let (app, seeded, access) = setup_on(backends).await;
     let file = test_bytes(3_039_417, 5);
     let size = file.len().to_string();
     // The Java client names the file and its size, never its type.
@@ -220,9 +228,10 @@ async fn a_java_style_upload_sends_granular_chunks_then_upload_finalize() {
     assert_eq!(progress(&query), expected);
 }
 
-#[tokio::test]
-async fn a_go_style_upload_resumes_after_an_interrupted_chunk_with_the_rest_at_once() {
-    let (app, seeded, access) = setup().await;
+async fn a_go_style_upload_resumes_after_an_interrupted_chunk_with_the_rest_at_once(
+    backends: Backends,
+) {
+    let (app, seeded, access) = setup_on(backends).await;
     let file = test_bytes(2 * 1024 * 1024 + 12_345, 6);
     let size = file.len().to_string();
     let headers = [

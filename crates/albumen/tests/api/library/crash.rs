@@ -7,12 +7,12 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use albumen::config::Config;
 use albumen::server::{open_blobs, open_database};
 use albumen_core::FakeClock;
 use albumen_library::blob_gc::{GRACE, OrphanCollector};
 use albumen_library::profile::LibrarySettings;
 use albumen_library::service::Library;
+use albumen_testkit::Backends;
 use bytes::Bytes;
 use futures::TryStreamExt as _;
 use reqwest::StatusCode;
@@ -22,9 +22,10 @@ use super::crash_load::{Ledger, Site, Uploader, address, worker};
 
 const WORKERS: usize = 6;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_mid_load_loses_nothing_acknowledged_and_orphans_are_collected() {
-    let site = Site::new();
+per_backend!(multi_thread: sigkill_mid_load_loses_nothing_acknowledged_and_orphans_are_collected);
+
+async fn sigkill_mid_load_loses_nothing_acknowledged_and_orphans_are_collected(backends: Backends) {
+    let site = Site::new(backends.fresh().await.unwrap());
     let token = site.seed();
     let server = site.serve();
     let ledger = Arc::new(Mutex::new(Ledger::default()));
@@ -95,10 +96,7 @@ async fn sigkill_mid_load_loses_nothing_acknowledged_and_orphans_are_collected()
 /// Opens the data directory in this process (the server still running) and sweeps twice,
 /// [`GRACE`] apart, with a planted orphan among the crash's own leftovers.
 async fn collect_orphans(site: &Site, ledger: &Ledger) {
-    let config = Config {
-        data_dir: site.data_dir(),
-        ..Config::default()
-    };
+    let config = site.config();
     let store = open_database(&config).await.unwrap();
     let blobs = open_blobs(&config).await.unwrap();
     let clock = FakeClock::new(datetime!(2030-01-01 00:00 UTC));

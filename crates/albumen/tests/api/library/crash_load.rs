@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use albumen::config::Config;
+use albumen_testkit::backends::FreshBackends;
 use albumen_testkit::photos::{Shot, camera_jpeg, encoded};
 use image::ImageFormat;
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -23,20 +25,33 @@ const NO_GPS: Shot = Shot {
     with_gps: false,
 };
 
-/// A temp directory with the server's data under `data/`.
+/// A temp directory with the server's data under `data/`, or its metadata and blobs in the
+/// PostgreSQL database and S3 bucket of `backends`.
 pub struct Site {
     pub root: tempfile::TempDir,
+    backends: FreshBackends,
 }
 
 impl Site {
-    pub fn new() -> Self {
+    pub fn new(backends: FreshBackends) -> Self {
         Self {
             root: tempfile::TempDir::new().unwrap(),
+            backends,
         }
     }
 
     pub fn data_dir(&self) -> PathBuf {
         self.root.path().join("data")
+    }
+
+    /// The configuration the server runs with, to open its stores in this process.
+    pub fn config(&self) -> Config {
+        let mut config = Config {
+            data_dir: self.data_dir(),
+            ..Config::default()
+        };
+        self.backends.configure(&mut config);
+        config
     }
 
     fn albumen(&self, args: &[&str]) -> Command {
@@ -45,6 +60,7 @@ impl Site {
             .current_dir(self.root.path())
             .env_remove("RUST_LOG")
             .env_remove("ALBUMEN_CONFIG")
+            .envs(self.backends.env())
             .args(args)
             .args(["--data-dir", "data"]);
         command

@@ -2,15 +2,20 @@
 //! album positions, enrichments, patch, dedup and app-created scoping.
 
 use albumen_testkit::photos::camera_jpeg;
-use albumen_testkit::spawn_app;
+use albumen_testkit::{Backends, spawn_app, spawn_app_on};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::support::*;
 
-#[tokio::test]
-async fn an_upload_becomes_an_item_with_its_camera_facts_and_reads_back() {
-    let app = spawn_app().await;
+per_backend!(
+    an_upload_becomes_an_item_with_its_camera_facts_and_reads_back,
+    identical_bytes_resolve_to_the_existing_item_and_bad_files_fail_alone,
+    positions_enrichments_removal_and_album_patch,
+);
+
+async fn an_upload_becomes_an_item_with_its_camera_facts_and_reads_back(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let client = seeded.desktop.client.client_id.clone();
     let token = token(&app, &seeded, &client, ALL_CURRENT).await;
@@ -132,9 +137,8 @@ async fn an_upload_becomes_an_item_with_its_camera_facts_and_reads_back() {
     assert_eq!(again["description"], "Sunset");
 }
 
-#[tokio::test]
-async fn identical_bytes_resolve_to_the_existing_item_and_bad_files_fail_alone() {
-    let app = spawn_app().await;
+async fn identical_bytes_resolve_to_the_existing_item_and_bad_files_fail_alone(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
     let bytes = camera_jpeg(40, 30, 7, &SHOT);
@@ -288,9 +292,8 @@ async fn another_app_of_the_same_user_sees_nothing_and_cannot_add() {
     );
 }
 
-#[tokio::test]
-async fn positions_enrichments_removal_and_album_patch() {
-    let app = spawn_app().await;
+async fn positions_enrichments_removal_and_album_patch(backends: Backends) {
+    let app = spawn_app_on(backends).await;
     let seeded = app.seed().await;
     let token = token(&app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await;
     let album_id = create_album(&app, &token, "Order").await;

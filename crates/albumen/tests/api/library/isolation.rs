@@ -2,6 +2,11 @@
 //! under `google` nobody reads or changes another (user, client)'s items or albums; under
 //! `legacy` a library-wide token reads its user's whole library, never another user's.
 //! After every step each caller's listings must equal what the model says it may see.
+//!
+//! CI runs 10 cases of about 14 operations per profile. A long run sets `ISOLATION_CASES`
+//! (or `PROPTEST_CASES`) and optionally `ISOLATION_MAX_OPS`; see docs/BENCHMARKS.md.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use albumen_library::profile::Profile;
 use albumen_oauth::rules::scope::ScopeSet;
@@ -85,9 +90,29 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Cases per profile: `ISOLATION_CASES`, else `PROPTEST_CASES`, else CI's short run of 10.
+fn cases() -> u32 {
+    ["ISOLATION_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok()?.parse().ok())
+        .unwrap_or(10)
+}
+
+/// The most operations in one case (at least 4): `ISOLATION_MAX_OPS`, else 23, so that a
+/// case averages about 14.
+fn max_ops() -> usize {
+    std::env::var("ISOLATION_MAX_OPS")
+        .ok()
+        .and_then(|ops| ops.parse().ok())
+        .map_or(23, |ops: usize| ops.max(4))
+}
+
+/// Operations run so far in this process, per profile, for the long run's tally.
+static OPS_RUN: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
+
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 10,
+        cases: cases(),
         // Each case runs a server: keep a failure's shrinking to minutes.
         max_shrink_iters: 40,
         failure_persistence: None,
@@ -100,14 +125,14 @@ proptest! {
 
     #[test]
     fn under_google_every_app_sees_and_edits_only_its_own_data(
-        ops in proptest::collection::vec(op(), 4..24)
+        ops in proptest::collection::vec(op(), 4..=max_ops())
     ) {
         run(Profile::Google, &ops);
     }
 
     #[test]
     fn under_legacy_a_library_wide_token_sees_its_users_library_only(
-        ops in proptest::collection::vec(op(), 4..24)
+        ops in proptest::collection::vec(op(), 4..=max_ops())
     ) {
         run(Profile::Legacy, &ops);
     }
@@ -127,6 +152,13 @@ fn run(profile: Profile, ops: &[Op]) {
             world.check_views(&model, step, op).await;
         }
     });
+    let tally = &OPS_RUN[usize::from(profile.is_legacy())];
+    let total = tally.fetch_add(ops.len(), Ordering::Relaxed) + ops.len();
+    // Seen with `--nocapture`: how far a long run has come.
+    eprintln!(
+        "isolation {profile:?}: {} ops in this case, {total} so far",
+        ops.len()
+    );
 }
 
 /// The server and one token per (user, client).

@@ -15,6 +15,7 @@ mod console_api;
 mod db_dump;
 mod discovery;
 mod docs;
+mod hostile_input;
 mod http_foundation;
 mod library;
 mod media_bytes;

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 /// The corpus directory of `target` inside this crate.
 pub fn dir(target: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target)
 }
 
 /// Every input of `target`'s corpus, with its file name, in name order (so runs repeat).

@@ -57,7 +57,13 @@ pub struct Report {
 }
 
 impl Report {
-    fn record(&mut self, input: &[u8], elapsed: Duration, outcome: Outcome, slow: Duration) -> bool {
+    fn record(
+        &mut self,
+        input: &[u8],
+        elapsed: Duration,
+        outcome: Outcome,
+        slow: Duration,
+    ) -> bool {
         self.executions += 1;
         if elapsed > self.slowest.0 {
             self.slowest = (elapsed, input.len());
@@ -126,7 +132,13 @@ pub fn replay(
 const MAX_POOL: usize = 20_000;
 
 /// Mutates from `seeds` for `duration`, keeping mutants that reach new outcomes.
-pub fn fuzz(target: &Target, seeds: &[Vec<u8>], duration: Duration, seed: u64, slow: Duration) -> Report {
+pub fn fuzz(
+    target: &Target,
+    seeds: &[Vec<u8>],
+    duration: Duration,
+    seed: u64,
+    slow: Duration,
+) -> Report {
     let mut report = Report::default();
     let mut pool: Vec<Vec<u8>> = seeds.to_vec();
     if pool.is_empty() {

@@ -39,7 +39,11 @@ pub fn mutate<R: Rng>(
 
 fn edit<R: Rng>(rng: &mut R, bytes: &mut Vec<u8>, pool: &[Vec<u8>], dictionary: &[&[u8]]) {
     let len = bytes.len();
-    let at = if len == 0 { 0 } else { rng.random_range(0..len) };
+    let at = if len == 0 {
+        0
+    } else {
+        rng.random_range(0..len)
+    };
     match rng.random_range(0..10) {
         0 => {
             if let Some(byte) = bytes.get_mut(at) {

@@ -15,7 +15,7 @@ use albumen_fuzz::engine::{Finding, Report, Target, fuzz, replay};
 use albumen_fuzz::targets::TARGETS;
 
 /// Mutants of each corpus file in a plain `cargo test`.
-const REPLAY_MUTANTS: usize = 24;
+const REPLAY_MUTANTS: usize = 200;
 /// No single input may take longer than this, even unoptimised.
 const REPLAY_SLOW: Duration = Duration::from_secs(2);
 
@@ -62,7 +62,11 @@ fn every_corpus_file_and_its_mutants_run_clean() {
     }
     assert!(failures.is_empty(), "findings:\n{}", failures.join("\n"));
     // The replay is part of every `cargo test`; keep it quick.
-    assert!(started.elapsed() < Duration::from_secs(20), "replay took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "replay took {:?}",
+        started.elapsed()
+    );
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -103,10 +107,19 @@ fn fuzz_for_a_while() {
         if only.as_deref().is_some_and(|name| name != target.name) {
             continue;
         }
-        let report = fuzz(target, &seeds(target), Duration::from_secs(seconds), seed, slow);
+        let report = fuzz(
+            target,
+            &seeds(target),
+            Duration::from_secs(seconds),
+            seed,
+            slow,
+        );
         print_report(target, seconds, &report);
         for (dir, inputs) in [
-            ("fuzz-findings", report.findings.iter().map(|f| &f.input).collect::<Vec<_>>()),
+            (
+                "fuzz-findings",
+                report.findings.iter().map(|f| &f.input).collect::<Vec<_>>(),
+            ),
             ("fuzz-new", report.novel.iter().collect()),
         ] {
             let dir = base.join(dir).join(target.name);

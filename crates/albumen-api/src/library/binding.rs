@@ -52,9 +52,8 @@ pub fn bind_body(method: &str, body: &[u8]) -> Result<(), ApiError> {
         "albums.batchAddMediaItems" => bind::<MediaItemIdsRequest>(body),
         "albums.share" => bind::<ShareAlbumRequest>(body),
         "albums.unshare" => bind::<EmptyRequest>(body),
-        "mediaItems.batchCreate" => {
-            parse_body::<BatchCreateRequest>(body).map(|request| drop(BatchCreateInput::from(request)))
-        }
+        "mediaItems.batchCreate" => parse_body::<BatchCreateRequest>(body)
+            .map(|request| drop(BatchCreateInput::from(request))),
         "mediaItems.patch" => bind::<MediaItemBody>(body),
         "mediaItems.search" => search_input(body).map(drop),
         "sharedAlbums.join" => bind::<ShareTokenRequest>(body),

@@ -311,7 +311,10 @@ mod tests {
 
     #[test]
     fn selections_deeper_than_the_limit_are_refused_without_recursing_into_them() {
-        assert_eq!(FieldMask::parse(&nested(MAX_DEPTH + 1)), Err(InvalidFieldMask));
+        assert_eq!(
+            FieldMask::parse(&nested(MAX_DEPTH + 1)),
+            Err(InvalidFieldMask)
+        );
         assert_eq!(
             FieldMask::parse(&vec!["a"; MAX_DEPTH + 1].join("/")),
             Err(InvalidFieldMask)

@@ -29,10 +29,29 @@ pub(super) const SEARCH_FILTERS: Target = Target {
              (`build_query`: dates, ranges, categories, media types, features, order)",
     run: search_filters,
     dictionary: &[
-        b"{", b"}", b"[", b"]", b",", b"\"dateFilter\":", b"\"dates\":", b"\"ranges\":",
-        b"\"year\":", b"\"month\":", b"\"day\":", b"\"startDate\":", b"\"endDate\":",
-        b"\"contentFilter\":", b"\"mediaTypeFilter\":", b"\"featureFilter\":", b"\"orderBy\":",
-        b"\"PHOTO\"", b"\"FAVORITES\"", b"\"LANDSCAPES\"", b"-1", b"2147483647", b"0",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b",",
+        b"\"dateFilter\":",
+        b"\"dates\":",
+        b"\"ranges\":",
+        b"\"year\":",
+        b"\"month\":",
+        b"\"day\":",
+        b"\"startDate\":",
+        b"\"endDate\":",
+        b"\"contentFilter\":",
+        b"\"mediaTypeFilter\":",
+        b"\"featureFilter\":",
+        b"\"orderBy\":",
+        b"\"PHOTO\"",
+        b"\"FAVORITES\"",
+        b"\"LANDSCAPES\"",
+        b"-1",
+        b"2147483647",
+        b"0",
     ],
     max_len: 64 * 1024,
 };
@@ -49,7 +68,18 @@ pub(super) const BASE_URL_OPTIONS: Target = Target {
     name: "base_url_options",
     covers: "the base-URL option grammar (`w512-h512-c`, `d`, `dv`, ...) under both policies",
     run: base_url_options,
-    dictionary: &[b"-", b"w", b"h", b"c", b"d", b"dv", b"no", b"0", b"16383", b"99999999999"],
+    dictionary: &[
+        b"-",
+        b"w",
+        b"h",
+        b"c",
+        b"d",
+        b"dv",
+        b"no",
+        b"0",
+        b"16383",
+        b"99999999999",
+    ],
     max_len: 8 * 1024,
 };
 
@@ -68,8 +98,17 @@ pub(super) const UPLOAD_HEADERS: Target = Target {
              byte route's `Range`; input is `name: value` lines",
     run: upload_headers_target,
     dictionary: &[
-        b"\n", b": ", b"x-goog-upload-command: ", b"x-goog-upload-file-name: ",
-        b"content-type: ", b"range: bytes=", b"upload, finalize", b",", b"%", b"-", b";",
+        b"\n",
+        b": ",
+        b"x-goog-upload-command: ",
+        b"x-goog-upload-file-name: ",
+        b"content-type: ",
+        b"range: bytes=",
+        b"upload, finalize",
+        b",",
+        b"%",
+        b"-",
+        b";",
     ],
     max_len: 16 * 1024,
 };
@@ -109,7 +148,12 @@ fn page_token_target(input: &[u8]) -> Outcome {
             other => return Err(format!("round trip of {text:?} gave {other:?}")),
         }
     }
-    Ok(if decoded.is_ok() { "decoded" } else { "refused" }.to_owned())
+    Ok(if decoded.is_ok() {
+        "decoded"
+    } else {
+        "refused"
+    }
+    .to_owned())
 }
 
 fn base_url_options(input: &[u8]) -> Outcome {

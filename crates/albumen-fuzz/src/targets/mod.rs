@@ -36,13 +36,14 @@ pub fn by_name(name: &str) -> Option<&'static Target> {
 }
 
 /// The first words of an error message, enough to tell kinds of refusal apart without
-/// making every echoed value a new outcome.
+/// making every echoed value (a selector, a name, a number) a new outcome.
 fn message_kind(message: &str) -> String {
     message
         .split(|c: char| c == '\'' || c == '"' || c.is_ascii_digit())
         .next()
         .unwrap_or_default()
-        .chars()
-        .take(60)
-        .collect()
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

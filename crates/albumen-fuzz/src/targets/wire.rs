@@ -22,7 +22,17 @@ pub(super) const FIELD_MASK: Target = Target {
     name: "field_mask",
     covers: "the `fields` selector parser (`FieldMask::parse`) and pruning a response with it",
     run: field_mask,
-    dictionary: &[b"(", b")", b",", b"/", b"*", b" ", b"mediaItems", b"a(", b"a/"],
+    dictionary: &[
+        b"(",
+        b")",
+        b",",
+        b"/",
+        b"*",
+        b" ",
+        b"mediaItems",
+        b"a(",
+        b"a/",
+    ],
     max_len: MAX_SELECTOR_BYTES + 64,
 };
 
@@ -31,7 +41,16 @@ pub(super) const SYSTEM_PARAMS: Target = Target {
     covers: "the system-parameter middleware (`fields`, `prettyPrint`, `alt`, ...) on a \
              Library path, through a real axum router",
     run: system_params,
-    dictionary: &[b"fields=", b"alt=", b"prettyPrint=", b"&", b"=", b"%", b"%28", b"("],
+    dictionary: &[
+        b"fields=",
+        b"alt=",
+        b"prettyPrint=",
+        b"&",
+        b"=",
+        b"%",
+        b"%28",
+        b"(",
+    ],
     max_len: 16 * 1024,
 };
 
@@ -41,8 +60,23 @@ pub(super) const JSON_BODY: Target = Target {
              messages) of every Library method's body; the first byte picks the method",
     run: json_body,
     dictionary: &[
-        b"{", b"}", b"[", b"]", b"\"", b":", b",", b"null", b"true", b"1e999", b"-0", b"\"\\u0000\"",
-        b"\"album\"", b"\"filters\"", b"\"newMediaItems\"", b"\"media_item_ids\"", b"\"pageSize\"",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"\"",
+        b":",
+        b",",
+        b"null",
+        b"true",
+        b"1e999",
+        b"-0",
+        b"\"\\u0000\"",
+        b"\"album\"",
+        b"\"filters\"",
+        b"\"newMediaItems\"",
+        b"\"media_item_ids\"",
+        b"\"pageSize\"",
     ],
     max_len: 64 * 1024,
 };
@@ -53,8 +87,17 @@ pub(super) const QUERY_BINDING: Target = Target {
              the method",
     run: query_binding,
     dictionary: &[
-        b"&", b"=", b"%", b"%00", b"+", b"pageSize=", b"page_token=", b"mediaItemIds=",
-        b"updateMask=", b"excludeNonAppCreatedData=", b"fields=",
+        b"&",
+        b"=",
+        b"%",
+        b"%00",
+        b"+",
+        b"pageSize=",
+        b"page_token=",
+        b"mediaItemIds=",
+        b"updateMask=",
+        b"excludeNonAppCreatedData=",
+        b"fields=",
     ],
     max_len: 16 * 1024,
 };
@@ -78,15 +121,31 @@ fn leaves(value: &Value) -> usize {
     }
 }
 
+/// How deep the parentheses and slashes of a selector nest (capped), so that the engine
+/// rewards inputs that go deeper.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' | '/' => depth += 1,
+            ')' | ',' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    deepest.min(64)
+}
+
 fn field_mask(input: &[u8]) -> Outcome {
     let text = String::from_utf8_lossy(input);
+    let depth = nesting(&text);
     match FieldMask::parse(&text) {
         Ok(mask) => {
             let mut value = listing();
             mask.apply(&mut value);
-            Ok(format!("kept {} leaves", leaves(&value)))
+            Ok(format!("kept {} leaves, nesting {depth}", leaves(&value)))
         }
-        Err(_) => Ok("refused".to_owned()),
+        Err(_) => Ok(format!("refused, nesting {depth}")),
     }
 }
 
@@ -94,11 +153,7 @@ fn field_mask(input: &[u8]) -> Outcome {
 fn runtime() -> Option<&'static tokio::runtime::Runtime> {
     static RUNTIME: OnceLock<Option<tokio::runtime::Runtime>> = OnceLock::new();
     RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_current_thread()
-                .build()
-                .ok()
-        })
+        .get_or_init(|| tokio::runtime::Builder::new_current_thread().build().ok())
         .as_ref()
 }
 
@@ -115,7 +170,10 @@ fn system_params(input: &[u8]) -> Outcome {
         .layer(from_fn(system_parameters));
     let runtime = runtime().ok_or("no runtime")?;
     let (status, body) = runtime.block_on(async {
-        let response = app.oneshot(request).await.map_err(|err| format!("{err:?}"))?;
+        let response = app
+            .oneshot(request)
+            .await
+            .map_err(|err| format!("{err:?}"))?;
         let status = response.status();
         let body = to_bytes(response.into_body(), 1 << 20)
             .await

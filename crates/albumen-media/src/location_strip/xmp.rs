@@ -104,13 +104,10 @@ fn skip_space(xml: &[u8], from: usize) -> usize {
 
 /// The first occurrence of `needle` at or after `from` that ends within
 /// [`MAX_PROPERTY_BYTES`] of `property_start`.
-fn find_near(
-    xml: &[u8],
-    needle: &[u8],
-    from: usize,
-    property_start: usize,
-) -> Option<usize> {
-    let limit = property_start.saturating_add(MAX_PROPERTY_BYTES).min(xml.len());
+fn find_near(xml: &[u8], needle: &[u8], from: usize, property_start: usize) -> Option<usize> {
+    let limit = property_start
+        .saturating_add(MAX_PROPERTY_BYTES)
+        .min(xml.len());
     find(xml.get(..limit)?, needle, from)
 }
 

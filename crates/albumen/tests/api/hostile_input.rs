@@ -177,13 +177,29 @@ fn random_segment(rng: &mut StdRng) -> String {
             .collect(),
         4 => "..%2F..%2Fetc%2Fpasswd".to_owned(),
         5 => random_text(rng, 60, URL_SAFE),
-        6 => format!("{}:{}", random_text(rng, 20, ALNUM), random_text(rng, 12, ALNUM)),
+        6 => format!(
+            "{}:{}",
+            random_text(rng, 20, ALNUM),
+            random_text(rng, 12, ALNUM)
+        ),
         _ => "%E2%82%AC%F0%9F%93%B7%C3%28".to_owned(),
     }
 }
 
 fn random_options(rng: &mut StdRng) -> String {
-    let parts = ["w100", "h64", "c", "d", "dv", "no", "w0", "wabc", "h99999999999999", "", "-"];
+    let parts = [
+        "w100",
+        "h64",
+        "c",
+        "d",
+        "dv",
+        "no",
+        "w0",
+        "wabc",
+        "h99999999999999",
+        "",
+        "-",
+    ];
     (0..rng.random_range(0..8))
         .map(|_| *parts.choose(rng).unwrap())
         .collect::<Vec<_>>()
@@ -222,16 +238,44 @@ fn random_json(rng: &mut StdRng, depth: u32) -> String {
     match choice {
         0 => rng.random::<i64>().to_string(),
         1 => format!("{:?}", random_text(rng, 20, URL_SAFE)),
-        2 => ["null", "true", "1e999", "-0", "\"\\ud800\""].choose(rng).unwrap().to_string(),
+        2 => ["null", "true", "1e999", "-0", "\"\\ud800\""]
+            .choose(rng)
+            .unwrap()
+            .to_string(),
         3 => format!("\"{}\"", "9".repeat(rng.random_range(1..40))),
         4 | 5 => {
             let names = [
-                "albumId", "pageSize", "pageToken", "filters", "dateFilter", "dates", "ranges",
-                "contentFilter", "includedContentCategories", "mediaTypeFilter", "mediaTypes",
-                "featureFilter", "includeArchivedMedia", "excludeNonAppCreatedData",
-                "newMediaItems", "simpleMediaItem", "uploadToken", "fileName", "album",
-                "title", "mediaItemIds", "newEnrichmentItem", "albumPosition", "position",
-                "year", "month", "day", "orderBy", "description", "x", "media_item_ids",
+                "albumId",
+                "pageSize",
+                "pageToken",
+                "filters",
+                "dateFilter",
+                "dates",
+                "ranges",
+                "contentFilter",
+                "includedContentCategories",
+                "mediaTypeFilter",
+                "mediaTypes",
+                "featureFilter",
+                "includeArchivedMedia",
+                "excludeNonAppCreatedData",
+                "newMediaItems",
+                "simpleMediaItem",
+                "uploadToken",
+                "fileName",
+                "album",
+                "title",
+                "mediaItemIds",
+                "newEnrichmentItem",
+                "albumPosition",
+                "position",
+                "year",
+                "month",
+                "day",
+                "orderBy",
+                "description",
+                "x",
+                "media_item_ids",
             ];
             let members: Vec<String> = (0..rng.random_range(0..5))
                 .map(|_| {
@@ -262,7 +306,10 @@ fn random_query(rng: &mut StdRng) -> String {
             2 => format!("pageToken={}", random_text(rng, 300, URL_SAFE)),
             3 => format!("pageSize={}", random_text(rng, 12, b"-0123456789e.x")),
             4 => format!("filters={}", random_json(rng, 3)),
-            5 => format!("alt={}", ["json", "media", "proto", ""].choose(rng).unwrap()),
+            5 => format!(
+                "alt={}",
+                ["json", "media", "proto", ""].choose(rng).unwrap()
+            ),
             6 => format!("prettyPrint={}", random_text(rng, 5, ALNUM)),
             7 => format!("upload_id={}", random_text(rng, 80, URL_SAFE)),
             8 => "mediaItemIds=A&mediaItemIds=%00&media_item_ids=B".to_owned(),
@@ -313,14 +360,26 @@ fn random_headers(rng: &mut StdRng, token: &str) -> Vec<(&'static str, String)> 
             ),
             1 => (
                 "x-goog-upload-protocol",
-                ["raw", "resumable", "multipart", "RAW", ""].choose(rng).unwrap().to_string(),
-            ),
-            2 => (
-                "x-goog-upload-command",
-                ["start", "upload", "upload, finalize", "finalize", "query", "cancel", ",,", "x"]
+                ["raw", "resumable", "multipart", "RAW", ""]
                     .choose(rng)
                     .unwrap()
                     .to_string(),
+            ),
+            2 => (
+                "x-goog-upload-command",
+                [
+                    "start",
+                    "upload",
+                    "upload, finalize",
+                    "finalize",
+                    "query",
+                    "cancel",
+                    ",,",
+                    "x",
+                ]
+                .choose(rng)
+                .unwrap()
+                .to_string(),
             ),
             3 => ("x-goog-upload-raw-size", number(rng)),
             4 => ("x-goog-upload-offset", number(rng)),
@@ -368,7 +427,9 @@ fn random_body(rng: &mut StdRng, samples: &[Vec<u8>]) -> Vec<u8> {
             let cut = rng.random_range(0..=json.len());
             json.as_bytes()[..cut].to_vec()
         }
-        3 => (0..rng.random_range(0..4_096)).map(|_| rng.random()).collect(),
+        3 => (0..rng.random_range(0..4_096))
+            .map(|_| rng.random())
+            .collect(),
         4 => {
             let sample = samples.choose(rng).unwrap();
             let cut = rng.random_range(0..=sample.len());
@@ -381,7 +442,12 @@ fn random_body(rng: &mut StdRng, samples: &[Vec<u8>]) -> Vec<u8> {
             }
             bytes
         }
-        _ => format!("{}{}", "[".repeat(200), "]".repeat(rng.random_range(0..200))).into_bytes(),
+        _ => format!(
+            "{}{}",
+            "[".repeat(200),
+            "]".repeat(rng.random_range(0..200))
+        )
+        .into_bytes(),
     }
 }
 
@@ -409,7 +475,16 @@ async fn hundreds_of_random_requests_get_no_5xx_and_leave_the_server_healthy() {
     let app = spawn_app().await;
     let token = valid_token(&app).await;
     let samples = [
-        camera_jpeg(16, 12, 1, &Shot { taken: "2024:05:06 07:08:09", offset: "+02:00", with_gps: true }),
+        camera_jpeg(
+            16,
+            12,
+            1,
+            &Shot {
+                taken: "2024:05:06 07:08:09",
+                offset: "+02:00",
+                with_gps: true,
+            },
+        ),
         mp4(16, 16, 1),
     ];
     let templates = route_templates();

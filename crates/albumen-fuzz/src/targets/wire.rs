@@ -185,8 +185,10 @@ fn system_params(input: &[u8]) -> Outcome {
     }
     let parsed: Value =
         serde_json::from_slice(&body).map_err(|err| format!("answered non-JSON: {err}"))?;
-    let kind = parsed["error"]["message"]
-        .as_str()
+    let kind = parsed
+        .get("error")
+        .and_then(|error| error.get("message"))
+        .and_then(Value::as_str)
         .map(message_kind)
         .unwrap_or_else(|| format!("{} leaves", leaves(&parsed)));
     Ok(format!("{status} {kind}"))

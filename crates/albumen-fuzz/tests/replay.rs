@@ -91,7 +91,7 @@ fn print_report(target: &Target, seconds: u64, report: &Report) {
 /// `FUZZ_SEED` to repeat a run. Findings are written to `fuzz-findings/<target>/` in this
 /// crate, new-outcome inputs to `fuzz-new/<target>/` (to minimise and commit by hand).
 #[test]
-#[ignore = "long-running: FUZZ_SECONDS=600 cargo test --release -p albumen-fuzz -- --ignored fuzz_for_a_while"]
+#[ignore = "long-running: FUZZ_SECONDS=600 cargo test --release --workspace --test replay -- --ignored fuzz_for_a_while"]
 fn fuzz_for_a_while() {
     let seconds = env_or("FUZZ_SECONDS", 60u64);
     let seed = env_or("FUZZ_SEED", 1u64);
@@ -134,7 +134,7 @@ fn fuzz_for_a_while() {
 }
 
 /// Rewrites the signed base-URL token seeds (the media seeds come from albumen-media's
-/// tests: docs/FUZZING.md): `cargo test -p albumen-fuzz -- --ignored write_token_seeds`.
+/// tests: docs/FUZZING.md): `cargo test --workspace --test replay -- --ignored write_token_seeds`.
 #[test]
 #[ignore = "rewrites committed corpus files"]
 fn write_token_seeds() {

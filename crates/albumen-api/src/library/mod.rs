@@ -1,6 +1,7 @@
 //! The Photos Library API's HTTP surface: uploads, media items, albums and shared albums.
 
 mod albums;
+pub mod binding;
 mod call;
 pub(crate) mod media_bytes;
 mod media_items;

@@ -5,6 +5,12 @@
 //! joined by `/`, optionally followed by a parenthesised sub-list that applies below the
 //! path's last name; `*` selects every field of its level. A selection on an array applies to
 //! every element. Names the value does not have are simply absent from the result.
+//!
+//! Selectors arrive before authentication, so parsing is bounded: at most
+//! [`MAX_SELECTOR_BYTES`] of text and [`MAX_DEPTH`] names from the top to the deepest leaf
+//! (counting both `/` and parentheses). The parser recurses once per parenthesis and the tree
+//! walks once per level, so the depth bound is also what keeps `apply` and the merging of
+//! selections off the end of the stack.
 
 use std::collections::BTreeMap;
 
@@ -23,14 +29,25 @@ pub struct InvalidFieldMask;
 
 const WILDCARD: &str = "*";
 
+/// The deepest selection accepted; Google's resources nest a handful of levels, so 32 leaves
+/// ample room while keeping every recursion over the tree shallow.
+pub const MAX_DEPTH: usize = 32;
+
+/// The longest selector accepted; real clients send well under a kilobyte.
+pub const MAX_SELECTOR_BYTES: usize = 8 * 1024;
+
 impl FieldMask {
-    /// Parses `text`; surrounding whitespace of names is ignored.
+    /// Parses `text`; surrounding whitespace of names is ignored. Selectors longer than
+    /// [`MAX_SELECTOR_BYTES`] or deeper than [`MAX_DEPTH`] are refused like malformed ones.
     pub fn parse(text: &str) -> Result<Self, InvalidFieldMask> {
+        if text.len() > MAX_SELECTOR_BYTES {
+            return Err(InvalidFieldMask);
+        }
         let mut parser = Parser {
             rest: text.char_indices().peekable(),
             text,
         };
-        let mask = parser.list()?;
+        let mask = parser.list(0)?;
         parser.skip_spaces();
         match parser.rest.next() {
             None => Ok(mask),
@@ -110,12 +127,17 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn list(&mut self) -> Result<FieldMask, InvalidFieldMask> {
+    /// Parses a selection list whose names sit `depth` levels below the top.
+    fn list(&mut self, depth: usize) -> Result<FieldMask, InvalidFieldMask> {
         let mut mask = FieldMask::default();
         loop {
             let path = self.path()?;
+            let depth_below = depth + path.len();
+            if depth_below > MAX_DEPTH {
+                return Err(InvalidFieldMask);
+            }
             let below = if self.eat('(') {
-                let below = self.list()?;
+                let below = self.list(depth_below)?;
                 if !self.eat(')') {
                     return Err(InvalidFieldMask);
                 }
@@ -133,6 +155,9 @@ impl Parser<'_> {
     fn path(&mut self) -> Result<Vec<String>, InvalidFieldMask> {
         let mut names = vec![self.name()?];
         while self.eat('/') {
+            if names.len() >= MAX_DEPTH {
+                return Err(InvalidFieldMask);
+            }
             names.push(self.name()?);
         }
         Ok(names)
@@ -270,5 +295,45 @@ mod tests {
         ] {
             assert_eq!(FieldMask::parse(mask), Err(InvalidFieldMask), "{mask:?}");
         }
+    }
+
+    fn nested(levels: usize) -> String {
+        format!("{}a{}", "a(".repeat(levels - 1), ")".repeat(levels - 1))
+    }
+
+    #[test]
+    fn selections_as_deep_as_the_limit_are_accepted() {
+        assert!(FieldMask::parse(&nested(MAX_DEPTH)).is_ok());
+        assert!(FieldMask::parse(&vec!["a"; MAX_DEPTH].join("/")).is_ok());
+        let mixed = format!("a/a({})", nested(MAX_DEPTH - 2));
+        assert!(FieldMask::parse(&mixed).is_ok());
+    }
+
+    #[test]
+    fn selections_deeper_than_the_limit_are_refused_without_recursing_into_them() {
+        assert_eq!(
+            FieldMask::parse(&nested(MAX_DEPTH + 1)),
+            Err(InvalidFieldMask)
+        );
+        assert_eq!(
+            FieldMask::parse(&vec!["a"; MAX_DEPTH + 1].join("/")),
+            Err(InvalidFieldMask)
+        );
+        assert_eq!(
+            FieldMask::parse(&format!("a/a({})", nested(MAX_DEPTH - 1))),
+            Err(InvalidFieldMask)
+        );
+        // The attack from issue 8, balanced or not, short enough to reach the depth check.
+        assert_eq!(FieldMask::parse(&nested(2_000)), Err(InvalidFieldMask));
+        assert_eq!(FieldMask::parse(&"a(".repeat(4_000)), Err(InvalidFieldMask));
+    }
+
+    #[test]
+    fn selectors_longer_than_the_limit_are_refused() {
+        let names = vec!["abc"; MAX_SELECTOR_BYTES / 4 + 1].join(",");
+        assert!(names.len() > MAX_SELECTOR_BYTES);
+        assert_eq!(FieldMask::parse(&names), Err(InvalidFieldMask));
+        let fits = vec!["abc"; MAX_SELECTOR_BYTES / 4].join(",");
+        assert!(FieldMask::parse(&fits).is_ok());
     }
 }

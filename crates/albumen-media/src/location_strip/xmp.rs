@@ -6,13 +6,22 @@ use std::ops::Range;
 
 /// Properties blanked at most in one packet.
 const MAX_SPANS: usize = 1000;
+/// `:GPS` mentions examined at most in one packet, blanked or not; with
+/// [`MAX_PROPERTY_BYTES`] this keeps a hostile packet (thousands of unterminated `<a:GPS`)
+/// to a bounded amount of work instead of one scan to the end per mention.
+const MAX_MENTIONS: usize = 10 * MAX_SPANS;
+/// The longest property blanked, tags included; real GPS properties are tens of bytes.
+const MAX_PROPERTY_BYTES: usize = 4096;
 const MARKER: &[u8] = b":GPS";
 
 /// The byte ranges of the GPS properties in `xml`, in order, not overlapping.
 pub(crate) fn gps_spans(xml: &[u8]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut from = 0;
-    while spans.len() < MAX_SPANS {
+    for _ in 0..MAX_MENTIONS {
+        if spans.len() >= MAX_SPANS {
+            break;
+        }
         let Some(found) = find(xml, MARKER, from) else {
             break;
         };
@@ -46,20 +55,20 @@ fn attribute(xml: &[u8], start: usize, name_end: usize) -> Option<Range<usize>> 
     }
     at = skip_space(xml, at + 1);
     let quote = *xml.get(at).filter(|q| **q == b'"' || **q == b'\'')?;
-    let close = find(xml, &[quote], at + 1)?;
+    let close = find_near(xml, &[quote], at + 1, start)?;
     Some(start..close + 1)
 }
 
 /// `<name …/>` or `<name …>…</name>` starting at `open`.
 fn element(xml: &[u8], open: usize, name: Range<usize>) -> Option<Range<usize>> {
-    let tag_end = find(xml, b">", name.end)?;
+    let tag_end = find_near(xml, b">", name.end, open)?;
     if tag_end > 0 && xml.get(tag_end - 1) == Some(&b'/') {
         return Some(open..tag_end + 1);
     }
     let mut closing = b"</".to_vec();
     closing.extend_from_slice(xml.get(name)?);
-    let close = find(xml, &closing, tag_end)?;
-    let close_end = find(xml, b">", close + closing.len())?;
+    let close = find_near(xml, &closing, tag_end, open)?;
+    let close_end = find_near(xml, b">", close + closing.len(), open)?;
     Some(open..close_end + 1)
 }
 
@@ -91,6 +100,15 @@ fn skip_space(xml: &[u8], from: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// The first occurrence of `needle` at or after `from` that ends within
+/// [`MAX_PROPERTY_BYTES`] of `property_start`.
+fn find_near(xml: &[u8], needle: &[u8], from: usize, property_start: usize) -> Option<usize> {
+    let limit = property_start
+        .saturating_add(MAX_PROPERTY_BYTES)
+        .min(xml.len());
+    find(xml.get(..limit)?, needle, from)
 }
 
 /// The first occurrence of `needle` at or after `from`.
@@ -142,5 +160,20 @@ mod tests {
         assert_eq!(blanked(xml), xml);
         assert!(gps_spans(b"<a:GPS").is_empty());
         assert!(gps_spans(b" a:GPS=\"").is_empty());
+    }
+
+    #[test]
+    fn thousands_of_unterminated_mentions_cost_bounded_work() {
+        // Each mention used to scan to the end of the packet for its `>` or quote.
+        let mut xml = "<a:GPS x ".repeat(200_000);
+        xml.push_str(&" b:GPS=\"".repeat(200_000));
+        assert!(gps_spans(xml.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn a_property_longer_than_the_limit_is_left_alone() {
+        let value = "x".repeat(MAX_PROPERTY_BYTES);
+        let xml = format!("<d exif:GPSLatitude=\"{value}\"/>");
+        assert!(gps_spans(xml.as_bytes()).is_empty());
     }
 }

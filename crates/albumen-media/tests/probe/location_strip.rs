@@ -14,6 +14,7 @@ use crate::samples::{self, Ifd, Movie, V, bx, full};
 const SONY_APP1: &[u8] = include_bytes!("fixtures/sony-nex3n-gps-exif.app1");
 
 fn stripped(file: &[u8]) -> (Vec<u8>, Vec<Patch>) {
+    crate::fuzz_seeds::keep(file);
     let patches = location_patches(&mut Cursor::new(file)).unwrap();
     let mut out = file.to_vec();
     apply_patches(&mut out, 0, &patches);

@@ -8,6 +8,7 @@
 )]
 
 mod exif;
+mod fuzz_seeds;
 mod images;
 mod location_strip;
 mod raw;

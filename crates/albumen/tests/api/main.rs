@@ -21,6 +21,7 @@ mod console_api;
 mod db_dump;
 mod discovery;
 mod docs;
+mod hostile_input;
 mod http_foundation;
 mod library;
 mod log_redaction;

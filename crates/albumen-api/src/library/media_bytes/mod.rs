@@ -18,7 +18,7 @@
 //! Single byte ranges get 206 (416 past the end), several ranges the whole body, and the body
 //! is streamed from the blob store with the location patches applied chunk by chunk.
 
-mod range;
+pub(crate) mod range;
 
 use albumen_blob::{BlobError, BlobKey};
 use albumen_core::media::{MediaItem, MediaKind, VideoStatus};

@@ -2,11 +2,8 @@
 //! to the parser as the server would meet them, checks what must always hold (no panic, a
 //! client error and never a server error, structural invariants of the result) and returns
 //! an outcome signature that tells the engine whether the input did something new.
-//!
-//! The multipart batch parser (`albumen_api::batch`, written separately) gets its target
-//! here as `batch_multipart` once it lands: a `fn(&[u8]) -> Outcome` in a new `batch`
-//! submodule, a line in [`TARGETS`], and seed bodies under `corpus/batch_multipart/`.
 
+mod batch;
 mod library;
 mod media;
 mod wire;
@@ -21,6 +18,7 @@ pub const TARGETS: &[Target] = &[
     wire::SYSTEM_PARAMS,
     wire::JSON_BODY,
     wire::QUERY_BINDING,
+    batch::BATCH_MULTIPART,
     library::SEARCH_FILTERS,
     library::PAGE_TOKEN,
     library::BASE_URL_OPTIONS,

@@ -150,10 +150,13 @@ impl QuotaLedger {
     /// The project's limits, from memory while the change epoch stands still.
     async fn limits(&self, project_id: &str) -> Result<QuotaLimits, StoreError> {
         let epoch = self.store.changes().current();
-        if let Some((at, limits)) = self.tallies().limits.get(project_id) {
-            if *at == epoch {
-                return Ok(*limits);
-            }
+        if let Some((_, limits)) = self
+            .tallies()
+            .limits
+            .get(project_id)
+            .filter(|(at, _)| *at == epoch)
+        {
+            return Ok(*limits);
         }
         let limits = limits_of(self.store.as_ref(), project_id).await?;
         self.tallies()

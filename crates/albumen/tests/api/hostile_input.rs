@@ -90,6 +90,8 @@ fn route_templates() -> Vec<String> {
         [
             "/v1/uploads",
             "/v1/uploads?upload_id={id}",
+            "/batch",
+            "/batch/photoslibrary/v1",
             "/lr/{id}",
             "/lr/{id}={options}",
             "/lr/photo/{id}",

@@ -13,12 +13,7 @@ photos="${BENCH_PHOTOS:-/tmp/albumen-bench-photos}"
 
 # The `count` largest distinct JPEGs of mate-backgrounds and plasma-workspace-wallpapers.
 fetch_photos() {
-  if [[ ! -d "$photos/x" ]]; then
-    mkdir -p "$photos/deb"
-    (cd "$photos/deb" && apt-get download -q mate-backgrounds plasma-workspace-wallpapers) >/dev/null 2>&1 ||
-      { echo "apt-get download of the wallpaper packages failed" >&2; exit 1; }
-    for deb in "$photos"/deb/*.deb; do dpkg-deb -x "$deb" "$photos/x"; done
-  fi
+  bench_wallpapers "$photos"
   find "$photos/x" -type f -iname '*.jpg' -exec sha256sum {} + | sort |
     awk '!seen[$1]++ { print $2 }' | xargs ls -S | head -n "$count"
 }

@@ -50,18 +50,21 @@ bench_cli() {
   "$ALBUMEN" --data-dir "$BENCH_SCRATCH/data" "$@"
 }
 
-# Starts `albumen serve --dev` on a free port; sets BENCH_URL, BENCH_PID, BENCH_CLIENT (the
-# Desktop client) and BENCH_USER_ID, and lifts the dev project's quotas so that thousands of
-# calls are not refused mid-run.
-bench_start_server() {
-  local out="$BENCH_SCRATCH/server.out"
+# bench_launch PATTERN ARGS...: starts `albumen --data-dir … --listen 127.0.0.1:0 ARGS...`
+# and waits until its output shows PATTERN; sets BENCH_PID and BENCH_URL.
+bench_launch() {
+  local pattern=$1 out="$BENCH_SCRATCH/server.out"
+  shift
   mkdir -p "$BENCH_SCRATCH/data"
+  # Removed here, not truncated by the child's redirection: a restarted server's old output
+  # must not satisfy the wait below before the new process has written anything.
+  rm -f "$out"
   ALBUMEN__LOG__LEVEL="${ALBUMEN__LOG__LEVEL:-warn}" \
-    "$ALBUMEN" --data-dir "$BENCH_SCRATCH/data" --listen 127.0.0.1:0 serve --dev \
+    "$ALBUMEN" --data-dir "$BENCH_SCRATCH/data" --listen 127.0.0.1:0 "$@" \
     >"$out" 2>"$BENCH_SCRATCH/server.err" &
   BENCH_PID=$!
   local tries=0
-  until grep -q 'client_secret_tv.json' "$out" 2>/dev/null; do
+  until grep -q "$pattern" "$out" 2>/dev/null; do
     if ! kill -0 "$BENCH_PID" 2>/dev/null || ((tries++ > 600)); then
       echo "the server did not start:" >&2
       cat "$BENCH_SCRATCH/server.err" >&2
@@ -70,12 +73,30 @@ bench_start_server() {
     sleep 0.1
   done
   BENCH_URL=$(sed -n 's/^Albumen is listening on //p' "$out" | head -1)
+}
+
+# Starts `albumen serve --dev` on a free port; sets BENCH_URL, BENCH_PID, BENCH_CLIENT (the
+# Desktop client) and BENCH_USER_ID, and lifts the dev project's quotas so that thousands of
+# calls are not refused mid-run.
+bench_start_server() {
+  bench_launch 'client_secret_tv.json' serve --dev
   BENCH_CLIENT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["installed"]["client_id"])' \
     "$BENCH_SCRATCH/data/dev/client_secret_desktop.json")
   BENCH_USER_ID=$(bench_cli users list --json |
     python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("users", d) if isinstance(d, dict) else d; print(next(u["id"] for u in d if u["email"]==sys.argv[1]))' "$DEV_USER")
   bench_cli projects quota "$DEV_PROJECT" --requests-per-day 1000000000 \
     --media-bytes-per-day 1000000000 --writes-per-minute 1000000000 >/dev/null
+}
+
+# bench_wallpapers DIR: Debian's wallpaper packages (real camera photos) unpacked under
+# DIR/x, fetched with `apt-get download` once and kept there, never in the repository.
+bench_wallpapers() {
+  local dir=$1
+  [[ -d "$dir/x" ]] && return
+  mkdir -p "$dir/deb"
+  (cd "$dir/deb" && apt-get download -q mate-backgrounds plasma-workspace-wallpapers) >/dev/null 2>&1 ||
+    { echo "apt-get download of the wallpaper packages failed" >&2; exit 1; }
+  for deb in "$dir"/deb/*.deb; do dpkg-deb -x "$deb" "$dir/x"; done
 }
 
 # An access token of the dev user for the Desktop client with the given scopes.

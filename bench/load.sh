@@ -50,12 +50,7 @@ bench_require_binary
 
 # Up to 24 distinct real JPEGs of 100 KB to 1.2 MB from Debian's wallpaper packages.
 fetch_photos() {
-  if [[ ! -d "$photos/x" ]]; then
-    mkdir -p "$photos/deb"
-    (cd "$photos/deb" && apt-get download -q mate-backgrounds plasma-workspace-wallpapers) >/dev/null 2>&1 ||
-      { echo "apt-get download of the wallpaper packages failed" >&2; exit 1; }
-    for deb in "$photos"/deb/*.deb; do dpkg-deb -x "$deb" "$photos/x"; done
-  fi
+  bench_wallpapers "$photos"
   find "$photos/x" -type f -iname '*.jpg' -size +100k -size -1200k -exec sha256sum {} + | sort |
     awk '!seen[$1]++ { print $2 }' | head -n 24
 }
@@ -95,28 +90,6 @@ seed_with_cli() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 }
 
-start_server() {
-  local out="$BENCH_SCRATCH/server.out"
-  ALBUMEN__LOG__LEVEL="${ALBUMEN__LOG__LEVEL:-warn}" \
-    "$ALBUMEN" --data-dir "$BENCH_SCRATCH/data" --listen 127.0.0.1:0 serve \
-    >"$out" 2>"$BENCH_SCRATCH/server.err" &
-  BENCH_PID=$!
-  local tries=0
-  until grep -q 'Albumen is listening on' "$out" 2>/dev/null; do
-    if ! kill -0 "$BENCH_PID" 2>/dev/null || ((tries++ > 600)); then
-      echo "the server did not start:" >&2
-      cat "$BENCH_SCRATCH/server.err" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
-  BENCH_URL=$(sed -n 's/^Albumen is listening on //p' "$out" | head -1)
-}
-
-stop_server() {
-  kill -TERM "$BENCH_PID" 2>/dev/null && wait "$BENCH_PID" 2>/dev/null || true
-  BENCH_PID=
-}
 
 mapfile -t jpegs < <(fetch_photos)
 ((${#jpegs[@]} > 0)) || { echo "no photos found under $photos/x" >&2; exit 1; }
@@ -128,7 +101,7 @@ for backend in $backends; do
   for i in "${!jpegs[@]}"; do cp "${jpegs[$i]}" "$BENCH_SCRATCH/photos/photo$i.jpg"; done
   use_backend "$backend"
   seed_with_cli
-  start_server
+  bench_launch 'Albumen is listening on' serve
   echo "-- $backend: GET /healthz (baseline)"
   "$driver" --url "$BENCH_URL" --healthz --connections "$connections" --seconds "$healthz_seconds"
   echo "-- $backend: the mix"
@@ -138,7 +111,7 @@ for backend in $backends; do
     echo "the server logged warnings or errors:"
     grep -E ' (ERROR|WARN) ' "$BENCH_SCRATCH/server.err" | head -20
   fi
-  stop_server
+  bench_stop_server
   rm -rf "$BENCH_SCRATCH"
   unset ALBUMEN__DATABASE__URL ALBUMEN__BLOB__BACKEND
 done

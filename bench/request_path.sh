@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fixed cost of an authenticated call (docs/BENCHMARKS.md, benchmark 5): wrk against
+# The fixed cost of an authenticated call (docs/BENCHMARKS.md, benchmark 7): wrk against
 # `GET /healthz`, an authenticated `mediaItems.list` of 25 items and a `mediaItems.get`, at
 # 64 connections and on one connection, in one run, on a library of 10,000 items filled by
 # SQL. Figures are throughput ratios to /healthz measured in the same run.
@@ -43,7 +43,7 @@ wrk_run() {
 
 run_backend() {
   local backend=$1
-  echo "== 5. the authenticated request path on $backend ($items items, ${seconds} s per run)"
+  echo "== 7. the authenticated request path on $backend ($items items, ${seconds} s per run)"
   bench_start_filled "$backend" "$items" 0
   local token list get item
   token=$(bench_token "$SCOPE_READ_APP")

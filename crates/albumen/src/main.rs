@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: many small, short-lived allocations on every
-/// request from several threads (see docs/BENCHMARKS.md, benchmark 6).
+/// request from several threads (see docs/BENCHMARKS.md, benchmark 7).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

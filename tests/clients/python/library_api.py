@@ -147,22 +147,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def check_main(name: str, check: Callable[[argparse.Namespace], int], doc: str | None) -> int:
+    """The command line shared by the Library checks: parse the server, the client's secrets
+    and its minted tokens, run `check`, and always print a verdict named `name`."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--base-url", required=True, help="the server, e.g. http://127.0.0.1:8080")
     parser.add_argument("--client-secrets", required=True, help="a Desktop client's client_secret.json")
     parser.add_argument("--tokens", required=True, help="`albumen tokens mint --json` output for that client")
     args = parser.parse_args()
     try:
-        return run(args)
+        return check(args)
     except CheckFailed as err:
-        print(f"{NAME}: FAILED: {err}", file=sys.stderr)
+        print(f"{name}: FAILED: {err}", file=sys.stderr)
     except HttpError as err:
-        print(f"{NAME}: FAILED: {describe_http_error(err)}", file=sys.stderr)
+        print(f"{name}: FAILED: {describe_http_error(err)}", file=sys.stderr)
     except Exception:  # noqa: BLE001 - the check's verdict must still be printed
         traceback.print_exc()
-        print(f"{NAME}: FAILED (unexpected exception above)", file=sys.stderr)
+        print(f"{name}: FAILED (unexpected exception above)", file=sys.stderr)
     return 1
+
+
+def main() -> int:
+    return check_main(NAME, run, __doc__)
 
 
 if __name__ == "__main__":

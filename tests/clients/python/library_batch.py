@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 
 import httplib2
 from googleapiclient.errors import HttpError
 
 from albumen_pages import CheckFailed
-from library_api import credentials, describe_http_error, discovery_service
+from library_api import check_main, credentials, describe_http_error, discovery_service
 
 NAME = "library batch"
 
@@ -99,21 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--base-url", required=True, help="the server, e.g. http://127.0.0.1:8080")
-    parser.add_argument("--client-secrets", required=True, help="a Desktop client's client_secret.json")
-    parser.add_argument("--tokens", required=True, help="`albumen tokens mint --json` output for that client")
-    args = parser.parse_args()
-    try:
-        return run(args)
-    except CheckFailed as err:
-        print(f"{NAME}: FAILED: {err}", file=sys.stderr)
-    except HttpError as err:
-        print(f"{NAME}: FAILED: {describe_http_error(err)}", file=sys.stderr)
-    except Exception:  # noqa: BLE001 - the check's verdict must still be printed
-        traceback.print_exc()
-        print(f"{NAME}: FAILED (unexpected exception above)", file=sys.stderr)
-    return 1
+    return check_main(NAME, run, __doc__)
 
 
 if __name__ == "__main__":

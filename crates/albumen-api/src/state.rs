@@ -9,6 +9,7 @@ use albumen_core::ports::MetadataStore;
 use albumen_library::base_url::BaseUrlSigner;
 use albumen_library::profile::LibrarySettings;
 use albumen_library::quota::QuotaLedger;
+use albumen_library::renditions::Renditions;
 use albumen_library::service::Library;
 use albumen_oauth::Authority;
 use axum::extract::FromRef;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub quotas: Arc<QuotaLedger>,
     /// Wakes this node's video worker when a video waits to be processed.
     pub video_jobs: Arc<Notify>,
+    /// This node's renditions: image pool, cache and tools.
+    pub renditions: Renditions,
     /// The base URL clients reach this server at (no trailing slash); every URL the server
     /// hands out is built from it.
     pub public_url: String,
@@ -57,6 +60,7 @@ impl AppState {
             clock: self.clock.clone(),
             settings: self.library,
             video_jobs: self.video_jobs.clone(),
+            derivative_jobs: self.renditions.jobs(),
         }
     }
 }

@@ -6,9 +6,11 @@
 
 mod error;
 mod key;
+mod local_file;
 mod stage;
 mod store;
 
 pub use error::BlobError;
 pub use key::BlobKey;
+pub use local_file::LocalFile;
 pub use store::{BlobMeta, BlobRead, BlobStore, PutOutcome, S3Options};

@@ -43,7 +43,7 @@ impl std::fmt::Debug for S3Options {
 }
 
 #[derive(Debug, Clone)]
-enum Backend {
+pub(crate) enum Backend {
     /// Writes go straight to files under this root; reads go through `object_store`.
     Local(PathBuf),
     S3,
@@ -53,7 +53,7 @@ enum Backend {
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     objects: Arc<dyn ObjectStore>,
-    backend: Backend,
+    pub(crate) backend: Backend,
     description: String,
 }
 

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod client;
 pub mod clock;
 pub mod consent;
+pub mod derivative;
 pub mod error;
 pub mod grant;
 pub mod media;

@@ -8,11 +8,12 @@ use time::{Duration, OffsetDateTime};
 use crate::changes::ChangeEpoch;
 use crate::client::{ClientSecret, ClientSettings, OAuthClient};
 use crate::consent::ConsentScreen;
+use crate::derivative::{Derivative, DerivativeJob};
 use crate::error::StoreError;
 use crate::grant::{AuthCode, DeviceAuthorization, Grant, IssuedToken, SigningKey, WebSession};
 use crate::media::{
-    Album, AlbumPosition, AlbumShare, BlobUse, Enrichment, EntryRef, MediaItem, MediaQuery,
-    VideoStatus, Visibility,
+    Album, AlbumPosition, AlbumShare, BlobUse, Enrichment, EntryRef, MediaItem, MediaKind,
+    MediaQuery, VideoStatus, Visibility,
 };
 use crate::page::{Page, Paged};
 use crate::project::{ApiService, NewProject, Project};
@@ -262,6 +263,33 @@ pub trait UploadSessionRepo: Send + Sync {
     async fn session_uses_blob(&self, blob_key: &str) -> Result<bool, StoreError>;
 }
 
+/// The queue and results of the background preview builder (one row per distinct original).
+#[async_trait]
+pub trait DerivativeRepo: Send + Sync {
+    /// Queues the originals in `originals` (blob key, media type, kind) that have no row yet;
+    /// already queued or built ones are left as they are.
+    async fn enqueue_derivatives(
+        &self,
+        originals: &[(String, String, MediaKind)],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Atomically leases the oldest waiting original whose lease is free or lapsed at `now`,
+    /// until `lease_until`, counting the attempt, so that one node builds it.
+    async fn claim_derivative(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+    ) -> Result<Option<DerivativeJob>, StoreError>;
+    /// Records the outcome for an original (`Ready` or `Failed`; `Waiting` puts it back).
+    async fn finish_derivative(
+        &self,
+        blob_key: &str,
+        outcome: &Derivative,
+    ) -> Result<(), StoreError>;
+    /// Where an original stands; `NotFound` when it was never queued.
+    async fn get_derivative(&self, blob_key: &str) -> Result<Derivative, StoreError>;
+}
+
 /// Media items, albums, album entries, enrichments and album sharing.
 #[async_trait]
 pub trait MediaRepo: Send + Sync {
@@ -439,6 +467,7 @@ pub trait MetadataStore:
     + UploadRepo
     + UploadSessionRepo
     + MediaRepo
+    + DerivativeRepo
     + AlbumEntryLookup
     + QuotaRepo
     + std::fmt::Debug
@@ -459,6 +488,7 @@ impl<T> MetadataStore for T where
         + UploadRepo
         + UploadSessionRepo
         + MediaRepo
+        + DerivativeRepo
         + AlbumEntryLookup
         + QuotaRepo
         + std::fmt::Debug

@@ -290,7 +290,33 @@ impl Library {
         ) {
             self.video_jobs.notify_one();
         }
+        self.queue_previews(&outcomes).await;
         Ok(outcomes)
+    }
+
+    /// Queues the new originals for their previews and wakes the builder. A failure only
+    /// delays the previews: the first rendition of such an item queues it again.
+    async fn queue_previews(&self, outcomes: &[NewItemOutcome]) {
+        let originals: Vec<_> = outcomes
+            .iter()
+            .filter_map(|o| o.result.as_ref().ok())
+            .map(|v| {
+                (
+                    v.item.blob_key.clone(),
+                    v.item.mime_type.clone(),
+                    v.item.kind,
+                )
+            })
+            .collect();
+        match self
+            .store
+            .enqueue_derivatives(&originals, self.clock.now())
+            .await
+        {
+            Ok(()) if !originals.is_empty() => self.derivative_jobs.notify_one(),
+            Ok(()) => {}
+            Err(err) => tracing::warn!(error = %err, "cannot queue previews"),
+        }
     }
 
     /// Probes and stores one item; content problems become the item's status.

@@ -16,6 +16,7 @@ pub mod maintenance;
 pub mod page_token;
 pub mod profile;
 pub mod quota;
+pub mod renditions;
 pub mod resumable;
 pub mod search;
 pub mod service;

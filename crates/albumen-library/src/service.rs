@@ -24,6 +24,8 @@ pub struct Library {
     pub settings: LibrarySettings,
     /// Wakes the video worker when a new video waits to be processed.
     pub video_jobs: Arc<Notify>,
+    /// Wakes the preview builder when new originals wait for their previews.
+    pub derivative_jobs: Arc<Notify>,
 }
 
 impl std::fmt::Debug for Library {

@@ -12,8 +12,9 @@ use crate::service::Library;
 /// How long a node holds a video before another may take it over (a crashed node's lease
 /// simply lapses).
 pub const LEASE: Duration = Duration::minutes(10);
-/// How often idle workers look for videos left by other nodes or lapsed leases.
-const IDLE_POLL: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often idle workers look for videos left by other nodes or lapsed leases (on the
+/// injected clock, so a test that moves it sees the worker look again).
+const IDLE_POLL: Duration = Duration::seconds(30);
 
 impl Library {
     /// Processes every video waiting now; returns how many were finished.
@@ -74,7 +75,7 @@ impl Library {
             }
             tokio::select! {
                 () = self.video_jobs.notified() => {}
-                () = tokio::time::sleep(IDLE_POLL) => {}
+                () = self.clock.sleep(IDLE_POLL) => {}
                 () = stopped(&mut stop) => return,
             }
         }

@@ -94,7 +94,10 @@ fn scaled(length: u32, scale: f64) -> u32 {
 /// a `stored_width` × `stored_height` JPEG still has at least the pixels `target` needs (in
 /// the stored orientation), so the final resample only ever shrinks.
 pub fn jpeg_scale_numerator(stored_width: u32, stored_height: u32, target: Target) -> u8 {
-    let (sw, sh) = (f64::from(stored_width.max(1)), f64::from(stored_height.max(1)));
+    let (sw, sh) = (
+        f64::from(stored_width.max(1)),
+        f64::from(stored_height.max(1)),
+    );
     let (tw, th) = (f64::from(target.width), f64::from(target.height));
     // Both sides must be covered: for a fit the two ratios differ only by rounding, for a
     // crop the side that is kept whole decides.
@@ -139,31 +142,55 @@ mod tests {
 
     #[test]
     fn one_side_bounds_only_that_side() {
-        assert_eq!(size(plan(4000, 3000, request(Some(400), None, false))), (400, 300));
-        assert_eq!(size(plan(4000, 3000, request(None, Some(300), false))), (400, 300));
+        assert_eq!(
+            size(plan(4000, 3000, request(Some(400), None, false))),
+            (400, 300)
+        );
+        assert_eq!(
+            size(plan(4000, 3000, request(None, Some(300), false))),
+            (400, 300)
+        );
         // A lone side with `c` is still only that side.
-        assert_eq!(size(plan(4000, 3000, request(Some(400), None, true))), (400, 300));
+        assert_eq!(
+            size(plan(4000, 3000, request(Some(400), None, true))),
+            (400, 300)
+        );
     }
 
     #[test]
     fn nothing_is_enlarged() {
-        assert_eq!(size(plan(640, 480, request(Some(4096), Some(4096), false))), (640, 480));
-        assert_eq!(size(plan(640, 480, request(Some(4096), None, false))), (640, 480));
+        assert_eq!(
+            size(plan(640, 480, request(Some(4096), Some(4096), false))),
+            (640, 480)
+        );
+        assert_eq!(
+            size(plan(640, 480, request(Some(4096), None, false))),
+            (640, 480)
+        );
     }
 
     #[test]
     fn crop_gives_exactly_the_box() {
         let t = plan(4000, 3000, request(Some(256), Some(256), true));
         assert_eq!((t.width, t.height, t.crop), (256, 256, true));
-        assert_eq!(size(plan(3000, 4000, request(Some(300), Some(100), true))), (300, 100));
+        assert_eq!(
+            size(plan(3000, 4000, request(Some(300), Some(100), true))),
+            (300, 100)
+        );
     }
 
     #[test]
     fn crop_never_enlarges_a_small_original() {
         // A 200×100 original asked for 400×400 cropped: the centred 100×100 square.
-        assert_eq!(size(plan(200, 100, request(Some(400), Some(400), true))), (100, 100));
+        assert_eq!(
+            size(plan(200, 100, request(Some(400), Some(400), true))),
+            (100, 100)
+        );
         // Big enough on one side only: 300×150 asked 200×200 gives 150×150.
-        assert_eq!(size(plan(300, 150, request(Some(200), Some(200), true))), (150, 150));
+        assert_eq!(
+            size(plan(300, 150, request(Some(200), Some(200), true))),
+            (150, 150)
+        );
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub use crate::error::RenderError;
 pub use crate::geometry::{DEFAULT_LONG_EDGE, SizeRequest, Target};
 pub use crate::limits::RenderLimits;
 pub use crate::orientation::Orientation;
-pub use crate::placeholder_hash::THUMBHASH_MAX_SIDE;
 use crate::pixels::Pixels;
+pub use crate::placeholder_hash::THUMBHASH_MAX_SIDE;
 
 /// Bumped whenever the pipeline's output changes, so cached renditions are not reused.
 pub const RENDER_VERSION: u32 = 1;

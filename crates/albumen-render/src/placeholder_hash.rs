@@ -2,7 +2,7 @@
 //! right colours and aspect ratio while the real thumbnail loads.
 
 use crate::error::RenderError;
-use crate::geometry::{Target, plan, SizeRequest};
+use crate::geometry::{SizeRequest, Target, plan};
 use crate::pixels::Pixels;
 use crate::resize::resize;
 

@@ -22,8 +22,7 @@ pub(crate) fn resize(source: Pixels, target: Target) -> Result<Pixels, RenderErr
     let from = Image::from_vec_u8(source.width, source.height, source.data, pixel_type)
         .map_err(|e| RenderError::Failed(e.to_string()))?;
     let mut to = Image::new(target.width, target.height, pixel_type);
-    let mut options =
-        ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     if target.crop {
         options = options.fit_into_destination(Some((0.5, 0.5)));
     }

@@ -76,7 +76,9 @@ fn rendered(bytes: &[u8], request: RenderRequest) -> Rendition {
 }
 
 fn decoded(rendition: &Rendition) -> RgbaImage {
-    image::load_from_memory(&rendition.bytes).unwrap().into_rgba8()
+    image::load_from_memory(&rendition.bytes)
+        .unwrap()
+        .into_rgba8()
 }
 
 fn close(actual: Rgba<u8>, expected: [u8; 3]) -> bool {
@@ -179,7 +181,10 @@ fn p3_profile() -> Vec<u8> {
 fn a_display_p3_photo_is_converted_to_srgb() {
     let colour = [200, 90, 60];
     let flat = RgbImage::from_pixel(64, 64, Rgb(colour));
-    let tagged = rendered(&jpeg(&flat, None, Some(&p3_profile())), sized(Some(32), None, false));
+    let tagged = rendered(
+        &jpeg(&flat, None, Some(&p3_profile())),
+        sized(Some(32), None, false),
+    );
     let untagged = rendered(&jpeg(&flat, None, None), sized(Some(32), None, false));
     let [r, g, b, _] = decoded(&tagged).get_pixel(16, 16).0;
     let [ur, ug, ub, _] = decoded(&untagged).get_pixel(16, 16).0;
@@ -192,7 +197,11 @@ fn a_display_p3_photo_is_converted_to_srgb() {
 #[test]
 fn transparency_is_kept_as_png() {
     let image = RgbaImage::from_fn(120, 60, |x, _| {
-        Rgba(if x < 60 { [255, 0, 0, 255] } else { [0, 0, 255, 0] })
+        Rgba(if x < 60 {
+            [255, 0, 0, 255]
+        } else {
+            [0, 0, 255, 0]
+        })
     });
     let png = encoded(DynamicImage::ImageRgba8(image), ImageFormat::Png);
     let out = rendered(&png, sized(Some(60), Some(60), false));
@@ -246,7 +255,10 @@ fn a_large_jpeg_is_decoded_scaled() {
 fn derive_builds_a_preview_and_a_thumbhash() {
     let big = RgbImage::from_fn(3000, 1500, |x, _| Rgb(if x < 1500 { RED } else { BLUE }));
     let derived = derive(&jpeg(&big, None, None), &RenderLimits::default()).unwrap();
-    assert_eq!((derived.preview.width, derived.preview.height), (2048, 1024));
+    assert_eq!(
+        (derived.preview.width, derived.preview.height),
+        (2048, 1024)
+    );
     assert!(!derived.thumbhash.is_empty() && derived.thumbhash.len() <= 25);
     let ratio = thumbhash::thumb_hash_to_approximate_aspect_ratio(&derived.thumbhash).unwrap();
     assert!((ratio - 2.0).abs() < 0.3, "aspect {ratio}");
@@ -278,7 +290,10 @@ fn placeholders_have_the_shape_and_the_play_button() {
     let still = placeholder(1920, 1080, &request).unwrap();
     assert_eq!((still.width, still.height), (320, 180));
     let picture = decoded(&still);
-    assert!(picture.get_pixel(160, 90).0[0] > 230, "white triangle in the middle");
+    assert!(
+        picture.get_pixel(160, 90).0[0] > 230,
+        "white triangle in the middle"
+    );
     assert!(picture.get_pixel(5, 5).0[0] < 200, "grey corner");
 }
 
@@ -287,12 +302,24 @@ fn corrupt_and_hostile_files_are_errors_not_crashes() {
     let good = jpeg(&quadrants(), None, None);
     let truncated = &good[..good.len() / 2];
     // A truncated JPEG still decodes (libjpeg fills the rest grey) or is refused; never a crash.
-    let _ = render(truncated, &RenderRequest::default(), &RenderLimits::default());
+    let _ = render(
+        truncated,
+        &RenderRequest::default(),
+        &RenderLimits::default(),
+    );
     let mut garbage = good[..200].to_vec();
     garbage.extend(std::iter::repeat_n(0xAB, 5000));
-    let _ = render(&garbage, &RenderRequest::default(), &RenderLimits::default());
+    let _ = render(
+        &garbage,
+        &RenderRequest::default(),
+        &RenderLimits::default(),
+    );
     assert!(matches!(
-        render(b"not an image", &RenderRequest::default(), &RenderLimits::default()),
+        render(
+            b"not an image",
+            &RenderRequest::default(),
+            &RenderLimits::default()
+        ),
         Err(RenderError::Probe(_))
     ));
     let tight = RenderLimits {

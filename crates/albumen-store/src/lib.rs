@@ -9,6 +9,7 @@ mod album_shares;
 mod albums;
 mod changes;
 mod clients;
+mod derivatives;
 mod devices;
 mod dialect;
 mod error;

@@ -309,12 +309,15 @@ impl SqlStore {
         row.map(MediaItem::try_from).transpose()
     }
 
-    /// Items of any user, and unused upload tokens whether expired or not (an expired
-    /// token's blob is only freed once the token itself is deleted).
+    /// Items of any user, unused upload tokens whether expired or not (an expired token's
+    /// blob is only freed once the token itself is deleted), and previews of originals some
+    /// item still has.
     pub(crate) async fn blob_use_of(&self, blob_key: &str) -> Result<BlobUse, StoreError> {
         let used: bool = on_pool!(&self.pool, p => sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM media_items WHERE blob_key = $1) \
-             OR EXISTS (SELECT 1 FROM upload_tokens WHERE blob_key = $1 AND used_at IS NULL)",
+             OR EXISTS (SELECT 1 FROM upload_tokens WHERE blob_key = $1 AND used_at IS NULL) \
+             OR EXISTS (SELECT 1 FROM derivatives d JOIN media_items m \
+                        ON m.blob_key = d.blob_key WHERE d.preview_key = $1)",
         )
         .bind(blob_key)
         .fetch_one(p)

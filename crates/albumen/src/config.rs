@@ -31,6 +31,19 @@ pub struct Config {
     pub library: LibraryConfig,
     pub log: LogConfig,
     pub metrics: MetricsConfig,
+    pub renditions: RenditionsConfig,
+}
+
+/// This node's rendition cache and image pool.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenditionsConfig {
+    /// The cache directory; `data_dir/cache/renditions` when unset.
+    pub cache_dir: Option<PathBuf>,
+    /// The cache's bound in MiB (least recently used renditions are evicted beyond it).
+    pub cache_max_mib: u64,
+    /// Renditions decoded at once; one per core when unset.
+    pub workers: Option<usize>,
 }
 
 /// Who may read `/metrics`. By default nobody: it is not served on the main listener, and
@@ -199,6 +212,11 @@ impl Default for Config {
                 format: LogFormat::Text,
             },
             metrics: MetricsConfig::default(),
+            renditions: RenditionsConfig {
+                cache_dir: None,
+                cache_max_mib: 1024,
+                workers: None,
+            },
         }
     }
 }
@@ -332,6 +350,19 @@ impl Config {
     /// The SQLite file used when `database.url` is unset.
     pub fn default_sqlite_path(&self) -> PathBuf {
         self.data_dir.join("albumen.db")
+    }
+
+    /// The rendition cache directory.
+    pub fn rendition_cache_dir(&self) -> PathBuf {
+        self.renditions
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("cache").join("renditions"))
+    }
+
+    /// Where external tools write and remote blobs are downloaded for them.
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.data_dir.join("cache").join("scratch")
     }
 
     /// The local blob directory.

@@ -12,6 +12,9 @@ use albumen_core::ports::MetadataStore;
 use albumen_library::base_url::BaseUrlSigner;
 use albumen_library::profile::LibrarySettings;
 use albumen_library::quota::QuotaLedger;
+use albumen_library::renditions::pool::RenderPool;
+use albumen_library::renditions::tools::Tools;
+use albumen_library::renditions::{RenditionSettings, Renditions};
 use albumen_library::upload::UploadLimits;
 use albumen_oauth::{Authority, AuthoritySettings, keys, secrets};
 use albumen_store::{ConnectOptions, DatabaseTarget, SqlStore};
@@ -112,6 +115,7 @@ pub async fn build_state(
     clock: Arc<dyn Clock>,
     public_url: String,
     library: LibrarySettings,
+    renditions: Renditions,
 ) -> anyhow::Result<AppState> {
     let store: Arc<dyn MetadataStore> = Arc::new(store);
     let authority = Arc::new(Authority::new(
@@ -145,8 +149,31 @@ pub async fn build_state(
         library,
         base_urls,
         video_jobs: Arc::default(),
+        renditions,
         public_url,
     })
+}
+
+/// The rendition cache and pool of this node, with the tools found on `PATH`.
+pub async fn open_renditions(
+    config: &Config,
+    store: Arc<dyn MetadataStore>,
+    clock: Arc<dyn Clock>,
+    blobs: BlobStore,
+) -> anyhow::Result<Renditions> {
+    let settings = RenditionSettings {
+        cache_dir: config.rendition_cache_dir(),
+        cache_max_bytes: config.renditions.cache_max_mib.saturating_mul(1024 * 1024),
+        workers: config
+            .renditions
+            .workers
+            .unwrap_or_else(|| RenderPool::per_core().workers()),
+        scratch_dir: config.scratch_dir(),
+    };
+    let dir = settings.cache_dir.clone();
+    Renditions::open(store, clock, blobs, settings, Tools::detect())
+        .await
+        .with_context(|| format!("cannot open the rendition cache in {}", dir.display()))
 }
 
 /// A running server.
@@ -182,7 +209,22 @@ impl Server {
                 max_video_bytes: config.uploads.max_video_bytes,
             },
         };
-        let state = build_state(store.clone(), blobs, clock, public_url.clone(), library).await?;
+        let renditions = open_renditions(
+            config,
+            Arc::new(store.clone()),
+            clock.clone(),
+            blobs.clone(),
+        )
+        .await?;
+        let state = build_state(
+            store.clone(),
+            blobs,
+            clock,
+            public_url.clone(),
+            library,
+            renditions,
+        )
+        .await?;
         let metrics = match &config.metrics.bearer_token {
             Some(token) => MetricsAccess::BearerToken(token.expose().into()),
             None => MetricsAccess::Hidden,
@@ -203,6 +245,7 @@ impl Server {
         };
         tokio::spawn(state.library_service().run_video_worker(stop.subscribe()));
         tokio::spawn(state.library_service().run_maintenance(stop.subscribe()));
+        tokio::spawn(state.renditions.clone().run_builder(stop.subscribe()));
         tokio::spawn(
             state
                 .quotas
@@ -222,6 +265,8 @@ impl Server {
                 result = &mut serve => result,
                 () = async {
                     let _ = stopped.wait_for(|stop| *stop).await;
+                    // The grace period is wall-clock time the process gives clients, not a
+                    // rule of the domain: the injected clock does not apply.
                     tokio::time::sleep(grace).await;
                 } => {
                     tracing::warn!("grace period over; dropping requests still in flight");

@@ -206,6 +206,21 @@ mod tests {
             .await
             .unwrap();
         let public_url = "http://photos.test".to_owned();
+        let blobs = BlobStore::local(dir.path().join("blobs")).unwrap();
+        let renditions = albumen_library::renditions::Renditions::open(
+            store.clone(),
+            clock.clone(),
+            blobs.clone(),
+            albumen_library::renditions::RenditionSettings {
+                cache_dir: dir.path().join("renditions"),
+                cache_max_bytes: 1 << 20,
+                workers: 1,
+                scratch_dir: dir.path().join("scratch"),
+            },
+            albumen_library::renditions::tools::Tools::none(),
+        )
+        .await
+        .unwrap();
         let state = AppState {
             authority: Arc::new(Authority::new(
                 store.clone(),
@@ -215,13 +230,14 @@ mod tests {
             )),
             quotas: Arc::new(albumen_library::quota::QuotaLedger::new(store.clone())),
             store,
-            blobs: BlobStore::local(dir.path().join("blobs")).unwrap(),
+            blobs,
             clock,
             metrics: Arc::new(Metrics::default()),
             cookie_key: Key::generate(),
             library: albumen_library::profile::LibrarySettings::default(),
             base_urls: albumen_library::base_url::BaseUrlSigner::new([7; 32]),
             video_jobs: Arc::default(),
+            renditions,
             public_url,
         };
         let app = Router::new()

@@ -50,11 +50,7 @@ fn decode_unguarded(
         return Err(RenderError::OverLimit("coefficient memory"));
     }
     let icc = icc_profile(&decompress);
-    decompress.scale(jpeg_scale_numerator(
-        width as u32,
-        height as u32,
-        target,
-    ));
+    decompress.scale(jpeg_scale_numerator(width as u32, height as u32, target));
     let cmyk = matches!(
         decompress.color_space(),
         ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK
@@ -111,7 +107,12 @@ fn icc_profile<R>(decompress: &Decompress<R>) -> Option<Vec<u8>> {
         return None;
     }
     chunks.sort_by_key(|(sequence, _)| *sequence);
-    Some(chunks.iter().flat_map(|(_, data)| data.iter().copied()).collect())
+    Some(
+        chunks
+            .iter()
+            .flat_map(|(_, data)| data.iter().copied())
+            .collect(),
+    )
 }
 
 /// Adobe writes CMYK JPEGs inverted (0 is full ink); a plain conversion without a profile,
@@ -150,7 +151,10 @@ mod tests {
 
     #[test]
     fn inverted_cmyk_with_no_ink_is_white() {
-        assert_eq!(inverted_cmyk_to_rgb(&[255, 255, 255, 255]), vec![255, 255, 255]);
+        assert_eq!(
+            inverted_cmyk_to_rgb(&[255, 255, 255, 255]),
+            vec![255, 255, 255]
+        );
         assert_eq!(inverted_cmyk_to_rgb(&[255, 0, 255, 255]), vec![255, 0, 255]);
         assert_eq!(inverted_cmyk_to_rgb(&[255, 255, 255, 0]), vec![0, 0, 0]);
     }

@@ -4,6 +4,7 @@
 pub mod blobs;
 pub mod changes;
 pub mod console;
+pub mod derivatives;
 pub mod media;
 pub mod media_albums;
 pub mod oauth;

@@ -31,6 +31,7 @@ mod oauth_flow;
 mod oauth_support;
 mod photoslibrary1_client;
 mod quotas;
+mod renditions;
 mod store_contract;
 mod uploads;
 mod uploads_resumable;

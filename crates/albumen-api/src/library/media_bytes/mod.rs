@@ -8,22 +8,25 @@
 //!
 //! | Item | Options | Answer |
 //! |---|---|---|
-//! | photo | `d`, none, `w`/`h`/`c` | the original with its location stripped (renditions come later, see COMPATIBILITY.md) |
+//! | photo | `d` | the original with its location stripped |
+//! | photo | none, `w`/`h`/`c` | a rendition (JPEG, or PNG when transparent; no metadata) |
 //! | photo | `dv` | 404 |
 //! | video `READY` | `dv` | the video bytes with their location stripped |
 //! | video `PROCESSING` / `FAILED` | `dv` | 404 (Google serves `dv` only when `READY`) |
-//! | video | anything else (thumbnails) | 404 until renditions exist |
+//! | video | anything else | its still, with a play button unless `-no` |
 //!
 //! An unknown item, or one the token's user does not own, is 404. Malformed options are 400.
-//! Single byte ranges get 206 (416 past the end), several ranges the whole body, and the body
+//! Renditions are whole answers (`rendition`); for the file itself, single byte ranges get 206 (416 past the end), several ranges the whole body, and the body
 //! is streamed from the blob store with the location patches applied chunk by chunk.
 
 pub(crate) mod range;
+mod rendition;
 
 use albumen_blob::{BlobError, BlobKey};
 use albumen_core::media::{MediaItem, MediaKind, VideoStatus};
 use albumen_library::base_url::{UrlKind, parse_options, split_path};
 use albumen_library::blob_reader::BlobReader;
+use albumen_library::renditions::Ask;
 use albumen_media::location_strip::{
     LOCATION_STRIP_VERSION, Patch, apply_patches, location_patches, patches_touch,
 };
@@ -36,6 +39,7 @@ use axum::routing::get;
 use futures::StreamExt as _;
 
 use self::range::{RangeRequest, parse_range};
+use self::rendition::serve_rendition;
 use super::quota::charge_media_bytes;
 use crate::state::AppState;
 
@@ -83,6 +87,11 @@ async fn serve(
     if item.user_id.as_str() != claims.user_id {
         return Err(not_found());
     }
+    let max_age = (claims.expires_at - now).whole_seconds().max(0);
+    if let Some(ask) = Ask::of(&item, &options) {
+        charge_fetch(state, &item).await?;
+        return serve_rendition(state, &item, ask, method, headers, max_age).await;
+    }
     let servable = match item.kind {
         MediaKind::Photo => !options.video,
         MediaKind::Video => options.video && item.video_status == Some(VideoStatus::Ready),
@@ -99,7 +108,6 @@ async fn serve(
     };
 
     let etag = format!("\"{}-ls{LOCATION_STRIP_VERSION}\"", item.blob_key);
-    let max_age = (claims.expires_at - now).whole_seconds().max(0);
     let mut common = HeaderMap::new();
     common.insert(header::ETAG, header_value(&etag));
     common.insert(

@@ -106,6 +106,7 @@ async fn collect_orphans(site: &Site, ledger: &Ledger) {
         clock: Arc::new(clock.clone()),
         settings: LibrarySettings::default(),
         video_jobs: Arc::default(),
+        derivative_jobs: Arc::default(),
     };
     for created in &ledger.created {
         let item = library.store.get_media_item(&created.id).await.unwrap();

@@ -1,0 +1,224 @@
+//! Renditions at base URLs through the real API: the size of every option, entity tags, the
+//! preview and thumbhash built after `batchCreate`, video stills and files that cannot be
+//! decoded. The pictures themselves are checked in `albumen-render`'s own tests.
+
+use albumen_core::derivative::Derivative;
+use albumen_media::{Limits, MediaType, probe};
+use albumen_testkit::photos::{camera_jpeg, mp4};
+use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
+use bytes::Bytes;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::library::support::{ALL_CURRENT, SHOT, call, token, upload};
+
+per_backend!(every_size_option_gives_its_rendition);
+
+/// Uploads `bytes` and creates an item from them; returns the item.
+async fn create(app: &TestApp, token: &str, bytes: Vec<u8>, file_name: &str) -> Value {
+    let upload_token = upload(app, token, bytes).await;
+    let body = json!({"newMediaItems": [{"simpleMediaItem": {
+        "uploadToken": upload_token, "fileName": file_name}}]});
+    let (status, created) = call(
+        app,
+        token,
+        Method::POST,
+        "/v1/mediaItems:batchCreate",
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    created["newMediaItemResults"][0]["mediaItem"].clone()
+}
+
+async fn fetch(
+    app: &TestApp,
+    item: &Value,
+    options: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let base = item["baseUrl"].as_str().unwrap();
+    let url = if options.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}={options}")
+    };
+    let mut request = app.client.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+/// The type and displayed size of a served picture.
+fn picture(bytes: &Bytes) -> (MediaType, u32, u32) {
+    let facts = probe(bytes, &Limits::default()).unwrap();
+    let size = facts.dimensions.unwrap();
+    (facts.media_type, size.width, size.height)
+}
+
+async fn signed_in(app: &TestApp) -> String {
+    let seeded = app.seed().await;
+    token(app, &seeded, &seeded.desktop.client.client_id, ALL_CURRENT).await
+}
+
+async fn every_size_option_gives_its_rendition(backends: Backends) {
+    let app = spawn_app_on(backends).await;
+    let token = signed_in(&app).await;
+    let original = camera_jpeg(1600, 1200, 3, &SHOT);
+    let item = create(&app, &token, original.clone(), "big.jpg").await;
+    let cases = [
+        ("", (512, 384)),
+        ("w512-h512", (512, 384)),
+        ("w256-h256-c", (256, 256)),
+        ("w100", (100, 75)),
+        ("h60", (80, 60)),
+        ("w4000-h4000", (1600, 1200)),
+        ("w300-h300-no", (300, 225)),
+        ("w99999", (1600, 1200)),
+    ];
+    for (options, (width, height)) in cases {
+        let response = fetch(&app, &item, options, &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "={options}");
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        let body = response.bytes().await.unwrap();
+        assert_eq!(
+            picture(&body),
+            (MediaType::Jpeg, width, height),
+            "={options}"
+        );
+        let has_exif = body.windows(6).any(|w| w == b"Exif\0\0");
+        assert!(!has_exif, "=${options} carries no EXIF");
+    }
+    let download = fetch(&app, &item, "d", &[]).await;
+    assert_eq!(download.bytes().await.unwrap().len(), original.len());
+    for malformed in ["wabc", "w0", "w", "h-5"] {
+        let response = fetch(&app, &item, malformed, &[]).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "={malformed}");
+    }
+}
+
+#[tokio::test]
+async fn an_entity_tag_revalidates_and_the_url_lifetime_bounds_caching() {
+    let app = spawn_app().await;
+    let token = signed_in(&app).await;
+    let item = create(&app, &token, camera_jpeg(640, 480, 4, &SHOT), "tag.jpg").await;
+    let first = fetch(&app, &item, "w200-h200", &[]).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "strong: {etag}"
+    );
+    let cache_control = first.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let max_age: i64 = cache_control
+        .strip_prefix("private, max-age=")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((3500..=3600).contains(&max_age), "{cache_control}");
+    let again = fetch(&app, &item, "w200-h200", &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+    // The same picture asked another way is the same rendition; another size is not.
+    let same = fetch(&app, &item, "h200-w200", &[]).await;
+    assert_eq!(same.headers()["etag"].to_str().unwrap(), etag);
+    let other = fetch(&app, &item, "w201-h200", &[]).await;
+    assert_ne!(other.headers()["etag"].to_str().unwrap(), etag);
+    let head = app
+        .client
+        .head(format!("{}=w200-h200", item["baseUrl"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    let length: usize = head.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(length, first.bytes().await.unwrap().len());
+}
+
+/// Waits (real time, bounded) until the builder woken by `batchCreate` has finished.
+async fn built(app: &TestApp, item: &Value) -> Derivative {
+    let id = item["id"].as_str().unwrap();
+    let blob_key = app.state.store.get_media_item(id).await.unwrap().blob_key;
+    for _ in 0..200 {
+        match app.state.store.get_derivative(&blob_key).await {
+            Ok(Derivative::Waiting) | Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Ok(done) => return done,
+        }
+    }
+    panic!("no preview was built for {id}");
+}
+
+#[tokio::test]
+async fn batch_create_queues_a_preview_and_a_thumbhash_that_renditions_use() {
+    let app = spawn_app().await;
+    let token = signed_in(&app).await;
+    let item = create(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "wide.jpg").await;
+    let Derivative::Ready { preview, thumbhash } = built(&app, &item).await else {
+        panic!("the preview failed");
+    };
+    assert_eq!((preview.width, preview.height), (2048, 1365));
+    assert!((5..=25).contains(&thumbhash.len()));
+    // A size inside the preview comes from it; a larger one from the original.
+    for (options, size) in [("w1024", (1024, 683)), ("w2500", (2500, 1667))] {
+        let response = fetch(&app, &item, options, &[]).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.bytes().await.unwrap();
+        assert_eq!(
+            picture(&body),
+            (MediaType::Jpeg, size.0, size.1),
+            "={options}"
+        );
+    }
+    // The same bytes uploaded again share the preview.
+    let again = create(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "copy.jpg").await;
+    assert!(matches!(
+        built(&app, &again).await,
+        Derivative::Ready { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_video_gets_a_still_with_a_play_button_unless_no() {
+    let app = spawn_app().await;
+    let token = signed_in(&app).await;
+    let item = create(&app, &token, mp4(640, 360, 3), "clip.mp4").await;
+    let with_button = fetch(&app, &item, "w320-h320", &[]).await;
+    assert_eq!(with_button.status(), StatusCode::OK);
+    let with_button = with_button.bytes().await.unwrap();
+    assert_eq!(picture(&with_button), (MediaType::Jpeg, 320, 180));
+    let bare = fetch(&app, &item, "w320-h320-no", &[]).await;
+    let bare = bare.bytes().await.unwrap();
+    assert_eq!(picture(&bare), (MediaType::Jpeg, 320, 180));
+    assert_ne!(
+        with_button, bare,
+        "the play button is drawn only without -no"
+    );
+}
+
+#[tokio::test]
+async fn a_photo_that_cannot_be_decoded_is_refused_per_request() {
+    let app = spawn_app().await;
+    let token = signed_in(&app).await;
+    // A JPEG whose header is sound but that ends before its first scan.
+    let whole = camera_jpeg(320, 240, 6, &SHOT);
+    let scan = whole.windows(2).position(|w| w == b"\xFF\xDA").unwrap();
+    let mut broken = whole[..scan].to_vec();
+    broken.extend_from_slice(b"\xFF\xD9");
+    let item = create(&app, &token, broken, "broken.jpg").await;
+    let response = fetch(&app, &item, "w100-h100", &[]).await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The server is unharmed and the original is still downloadable.
+    assert_eq!(fetch(&app, &item, "d", &[]).await.status(), StatusCode::OK);
+    let healthy = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(healthy.status(), StatusCode::OK);
+}

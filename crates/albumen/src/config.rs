@@ -44,6 +44,9 @@ pub struct RenditionsConfig {
     pub cache_max_mib: u64,
     /// Renditions decoded at once; one per core when unset.
     pub workers: Option<usize>,
+    /// Build a preview and a thumbhash of each new original in the background (renditions
+    /// up to 2048 px then come from the preview). Off, every rendition decodes the original.
+    pub build_previews: bool,
 }
 
 /// Who may read `/metrics`. By default nobody: it is not served on the main listener, and
@@ -216,6 +219,7 @@ impl Default for Config {
                 cache_dir: None,
                 cache_max_mib: 1024,
                 workers: None,
+                build_previews: true,
             },
         }
     }

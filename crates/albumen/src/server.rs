@@ -245,7 +245,9 @@ impl Server {
         };
         tokio::spawn(state.library_service().run_video_worker(stop.subscribe()));
         tokio::spawn(state.library_service().run_maintenance(stop.subscribe()));
-        tokio::spawn(state.renditions.clone().run_builder(stop.subscribe()));
+        if config.renditions.build_previews {
+            tokio::spawn(state.renditions.clone().run_builder(stop.subscribe()));
+        }
         tokio::spawn(
             state
                 .quotas

@@ -9,7 +9,7 @@ use albumen_media::{Limits, ProbeError, probe, probe_reader, sniff};
 use crate::engine::{Outcome, Target};
 
 /// Container and metadata markers the media parsers look for.
-const MEDIA_TOKENS: &[&[u8]] = &[
+pub(super) const MEDIA_TOKENS: &[&[u8]] = &[
     b"\xff\xd8",
     b"\xff\xe1",
     b"Exif\0\0",

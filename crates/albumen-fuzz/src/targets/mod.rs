@@ -6,6 +6,7 @@
 mod batch;
 mod library;
 mod media;
+mod render;
 mod wire;
 
 use crate::engine::Target;
@@ -26,6 +27,7 @@ pub const TARGETS: &[Target] = &[
     library::UPLOAD_HEADERS,
     media::MEDIA_PROBE,
     media::LOCATION_STRIP,
+    render::RENDER,
 ];
 
 /// The target named `name`.

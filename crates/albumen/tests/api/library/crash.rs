@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use albumen::server::{open_blobs, open_database};
 use albumen_core::FakeClock;
+use albumen_core::derivative::Derivative;
 use albumen_library::blob_gc::{GRACE, OrphanCollector};
 use albumen_library::profile::LibrarySettings;
 use albumen_library::service::Library;
@@ -152,6 +153,13 @@ async fn collect_orphans(site: &Site, ledger: &Ledger) {
         missing.is_empty(),
         "referenced blobs were deleted: {missing:?}"
     );
+    // Previews built in the background are their originals' too.
+    for created in &ledger.created {
+        let derived = library.store.get_derivative(&address(&created.file)).await;
+        if let Ok(Derivative::Ready { preview, .. }) = derived {
+            referenced.insert(preview.blob_key);
+        }
+    }
     let maybe: BTreeSet<String> = ledger.uncertain.iter().map(|b| address(b)).collect();
     let kept: Vec<_> = present
         .iter()

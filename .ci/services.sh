@@ -76,3 +76,12 @@ stop_services() {
     wait "$S3_PID" 2>/dev/null || true
   fi
 }
+
+# The optional media tools (ffmpeg for video stills, heif-convert and heif-enc for HEIC), so
+# that the tests exercise those paths too; the tests pass without them as well.
+ensure_media_tools() {
+  if ! command -v ffmpeg >/dev/null || ! command -v heif-convert >/dev/null; then
+    echo "installing ffmpeg and libheif-examples"
+    apt_install ffmpeg libheif-examples || return 1
+  fi
+}

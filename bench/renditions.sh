@@ -7,7 +7,8 @@
 #   b. the same request served from the preview built at ingest;
 #   c. a cached rendition at 64 connections (wrk: p99);
 #   d. peak server memory above idle during 100 concurrent uncached 24 MP renditions;
-#   e. the API's `list` p99 at 8 connections while renditions are computed, against idle.
+#   e. the API's `list` p99 at 8 connections while renditions are computed, against idle;
+#   f. peak server memory above idle during 16 concurrent batchCreate calls of ~180 MB photos.
 # Needs libvips-tools and wrk (installed from Debian when missing) and the release binary.
 # Usage: bench/renditions.sh [--quick]
 set -euo pipefail
@@ -55,6 +56,21 @@ request_ms() {
   curl -sf -o /dev/null -w '%{time_total}\n' "$1" | awk '{ printf "%.2f\n", $1 * 1000 }'
 }
 
+# peak_rss_while PID...: sets PEAK to the server's highest resident memory (KiB) seen until
+# every PID has exited, sampled every 20 ms (in this shell, which reaps its children).
+peak_rss_while() {
+  local rss pid running=1
+  PEAK=$(bench_rss VmRSS)
+  while ((running)); do
+    running=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && running=1; done
+    rss=$(bench_rss VmRSS)
+    ((rss > PEAK)) && PEAK=$rss
+    sleep 0.02
+  done
+  wait "$@" 2>/dev/null || true
+}
+
 # vips_ms FILE: one whole vipsthumbnail process in milliseconds.
 vips_ms() {
   local started
@@ -80,16 +96,13 @@ done
 echo
 echo "== d. peak memory during 100 concurrent uncached 24 MP renditions"
 idle=$(bench_rss VmRSS)
-peak=$idle
+clients=()
 for i in $(seq 100); do
   curl -sf -o /dev/null "$url_24mp=w$((400 + i))-h$((400 + i))" &
+  clients+=($!)
 done
-while [[ -n $(jobs -pr) ]]; do
-  rss=$(bench_rss VmRSS)
-  ((rss > peak)) && peak=$rss
-  sleep 0.05
-done
-wait
+peak_rss_while "${clients[@]}"
+peak=$PEAK
 echo "idle ${idle} KiB, peak ${peak} KiB, above idle $(((peak - idle) / 1024)) MiB"
 
 echo
@@ -102,13 +115,42 @@ list_p99() {
 duration=10
 ((QUICK)) && duration=4
 echo "idle:            $(list_p99 "$duration")"
-(
-  for i in $(seq 400); do curl -sf -o /dev/null "$url_24mp=w$((600 + i))" || true; done
-) &
-busy=$!
+# Four clients asking for uncached 24 MP renditions keep the image pool full.
+busy=()
+for client in 1 2 3 4; do
+  (for i in $(seq 400); do curl -sf -o /dev/null "$url_24mp=w$((600 + 400 * client + i))" || true; done) &
+  busy+=($!)
+done
 echo "while rendering: $(list_p99 "$duration")"
-kill "$busy" 2>/dev/null || true
-wait "$busy" 2>/dev/null || true
+kill "${busy[@]}" 2>/dev/null || true
+wait "${busy[@]}" 2>/dev/null || true
+
+echo
+echo "== f. peak memory during 16 concurrent batchCreate calls of a photo near 200 MiB"
+# 85 MP of colour noise at quality 100 without chroma subsampling: a JPEG of about 180 MB.
+big="$BENCH_SCRATCH/big.jpg"
+for seed in 1 2 3; do vips gaussnoise "$BENCH_SCRATCH/g$seed.v" 9200 9200 --sigma 60 --seed "$seed"; done
+vips bandjoin "$BENCH_SCRATCH/g1.v $BENCH_SCRATCH/g2.v $BENCH_SCRATCH/g3.v" "$BENCH_SCRATCH/rgb.v"
+vips copy "$BENCH_SCRATCH/rgb.v" "$big[Q=100,subsample-mode=off]"
+rm -f "$BENCH_SCRATCH"/*.v
+echo "photo: $(stat -c %s "$big") bytes"
+upload_tokens=()
+for _ in $(seq 16); do
+  upload_tokens+=("$(curl -sf -X POST "$BENCH_URL/v1/uploads" -H "Authorization: Bearer $token" \
+    -H 'X-Goog-Upload-Protocol: raw' -H 'X-Goog-Upload-File-Name: big.jpg' --data-binary "@$big")")
+done
+idle=$(bench_rss VmRSS)
+clients=()
+for upload_token in "${upload_tokens[@]}"; do
+  curl -sf -o /dev/null -X POST "$BENCH_URL/v1/mediaItems:batchCreate" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"newMediaItems\":[{\"simpleMediaItem\":{\"uploadToken\":\"$upload_token\"}}]}" &
+  clients+=($!)
+done
+peak_rss_while "${clients[@]}"
+peak=$PEAK
+echo "idle ${idle} KiB, peak ${peak} KiB, above idle $(((peak - idle) / 1024)) MiB"
+rm -f "$big"
 bench_stop_server
 
 echo

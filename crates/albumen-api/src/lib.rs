@@ -20,6 +20,7 @@ mod state;
 pub mod wire;
 
 pub use error::ApiError;
+pub use library::media_bytes::fetch_cache::FetchCache;
 pub use metrics::{Metrics, MetricsAccess, metrics_router};
 pub use router::{RouterOptions, router};
 pub use state::AppState;

@@ -16,6 +16,7 @@ use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
 use tokio::sync::Notify;
 
+use crate::library::media_bytes::fetch_cache::FetchCache;
 use crate::metrics::Metrics;
 
 #[derive(Clone)]
@@ -38,6 +39,8 @@ pub struct AppState {
     pub video_jobs: Arc<Notify>,
     /// This node's renditions: image pool, cache and tools.
     pub renditions: Renditions,
+    /// Items and projects base-URL fetches needed lately (a few seconds' worth).
+    pub fetches: Arc<FetchCache>,
     /// The base URL clients reach this server at (no trailing slash); every URL the server
     /// hands out is built from it.
     pub public_url: String,

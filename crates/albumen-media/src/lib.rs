@@ -79,8 +79,8 @@ pub fn probe(bytes: &[u8], limits: &Limits) -> Result<Probe, ProbeError> {
 /// Probes a file through a seekable reader, e.g. an upload staged on disk.
 ///
 /// Videos are probed by seeking, reading only their metadata boxes, so a 20 GB video costs
-/// a few MiB of memory; photos (at most [`Limits::max_bytes`]) are read whole, then probed
-/// as [`probe`] does.
+/// a few MiB of memory; photos are read up to [`Limits::max_probe_read`] (TIFF whole, at most
+/// [`Limits::max_bytes`]), then probed as [`probe`] does.
 ///
 /// # Errors
 ///
@@ -99,9 +99,17 @@ pub fn probe_reader<R: Read + Seek>(mut reader: R, limits: &Limits) -> Result<Pr
         return video_probe::probe_video(&mut reader, len, media_type, limits);
     }
     reader.seek(SeekFrom::Start(0)).map_err(ProbeError::Io)?;
+    let wanted = if media_type == MediaType::Tiff {
+        len
+    } else {
+        len.min(limits.max_probe_read)
+    };
     let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(wanted).unwrap_or(usize::MAX))
+        .map_err(|_| ProbeError::Io(std::io::ErrorKind::OutOfMemory.into()))?;
     reader
-        .take(len)
+        .take(wanted)
         .read_to_end(&mut bytes)
         .map_err(ProbeError::Io)?;
     image_probe::probe_image(&bytes, media_type, limits)

@@ -21,6 +21,10 @@ pub struct Limits {
     pub max_height: u32,
     /// Largest pixel area, width × height (default 200 megapixels).
     pub max_pixels: u64,
+    /// How much of a photo [`crate::probe_reader`] reads (default 16 MiB): the headers and
+    /// metadata of every photo format but TIFF come first, so a 200 MB JPEG costs its first
+    /// MiB or so, not 200 MB. TIFF, whose directories may sit anywhere, is read whole.
+    pub max_probe_read: u64,
 }
 
 /// The largest video metadata box (`moov`) read into memory; real ones are a few MiB even for
@@ -35,6 +39,7 @@ impl Default for Limits {
             max_width: 65_535,
             max_height: 65_535,
             max_pixels: 200_000_000,
+            max_probe_read: 16 * 1024 * 1024,
         }
     }
 }

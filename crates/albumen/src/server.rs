@@ -150,6 +150,7 @@ pub async fn build_state(
         base_urls,
         video_jobs: Arc::default(),
         renditions,
+        fetches: Arc::default(),
         public_url,
     })
 }

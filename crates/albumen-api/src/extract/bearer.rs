@@ -238,6 +238,7 @@ mod tests {
             base_urls: albumen_library::base_url::BaseUrlSigner::new([7; 32]),
             video_jobs: Arc::default(),
             renditions,
+            fetches: Arc::default(),
             public_url,
         };
         let app = Router::new()

@@ -4,7 +4,8 @@
 //!
 //! The index lives in memory and is rebuilt at start from the files (oldest modification
 //! first), so a restart keeps what was cached. A write goes to a temporary file renamed into
-//! place, so a reader never sees half a rendition.
+//! place, so a reader never sees half a rendition. The most recently used renditions are also
+//! kept in memory (a bounded LRU of its own), so a hot thumbnail costs no file read.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,11 +24,36 @@ pub struct CachedRendition {
 /// Media types a cache file can hold, by the tag byte that starts the file.
 const TYPES: [&str; 2] = ["image/jpeg", "image/png"];
 
+/// The bound of the in-memory copies, in bytes.
+const HOT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Debug)]
 pub struct RenditionCache {
     dir: PathBuf,
     max_bytes: u64,
     index: Mutex<Index>,
+    hot: Mutex<Hot>,
+}
+
+/// In-memory copies of recently used renditions.
+#[derive(Debug, Default)]
+struct Hot {
+    index: Index,
+    renditions: HashMap<String, CachedRendition>,
+}
+
+impl Hot {
+    fn get(&mut self, key: &str) -> Option<CachedRendition> {
+        self.index.touch(key).then(|| self.renditions.get(key).cloned())?
+    }
+
+    fn insert(&mut self, key: &str, rendition: &CachedRendition, max: u64) {
+        self.index.insert(key.to_owned(), rendition.bytes.len() as u64);
+        self.renditions.insert(key.to_owned(), rendition.clone());
+        for evicted in self.index.evict(max) {
+            self.renditions.remove(&evicted);
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -109,6 +135,7 @@ impl RenditionCache {
             dir,
             max_bytes,
             index: Mutex::new(index),
+            hot: Mutex::default(),
         };
         cache.evict().await;
         Ok(cache)
@@ -119,6 +146,9 @@ impl RenditionCache {
         if !self.lock().touch(key) {
             return None;
         }
+        if let Some(hot) = self.hot().get(key) {
+            return Some(hot);
+        }
         let Ok(file) = tokio::fs::read(self.path(key)).await else {
             // Removed behind our back (an operator cleaning up): forget it.
             self.lock().remove(key);
@@ -126,10 +156,12 @@ impl RenditionCache {
         };
         let file = Bytes::from(file);
         let content_type = TYPES.get(usize::from(*file.first()?))?;
-        (file.len() > 1).then(|| CachedRendition {
+        let rendition = (file.len() > 1).then(|| CachedRendition {
             content_type,
             bytes: file.slice(1..),
-        })
+        })?;
+        self.hot().insert(key, &rendition, self.hot_max());
+        Some(rendition)
     }
 
     /// Stores `rendition` under `key`, then evicts the least recently used beyond the bound.
@@ -148,6 +180,7 @@ impl RenditionCache {
             return;
         }
         self.lock().insert(key.to_owned(), size);
+        self.hot().insert(key, rendition, self.hot_max());
         self.evict().await;
     }
 
@@ -159,6 +192,11 @@ impl RenditionCache {
     async fn evict(&self) {
         let evicted = self.lock().evict(self.max_bytes);
         for key in evicted {
+            {
+                let mut hot = self.hot();
+                hot.index.remove(&key);
+                hot.renditions.remove(&key);
+            }
             if let Err(err) = tokio::fs::remove_file(self.path(&key)).await
                 && err.kind() != std::io::ErrorKind::NotFound
             {
@@ -174,6 +212,15 @@ impl RenditionCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Index> {
         self.index.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn hot(&self) -> std::sync::MutexGuard<'_, Hot> {
+        self.hot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Never more in memory than on disk.
+    fn hot_max(&self) -> u64 {
+        HOT_MAX_BYTES.min(self.max_bytes)
     }
 }
 

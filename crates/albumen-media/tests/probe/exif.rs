@@ -244,3 +244,48 @@ fn heif_ignores_the_exif_orientation_because_irot_already_applies() {
         })
     );
 }
+
+/// A reader that counts what is read from it.
+struct Counting<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: std::io::Seek> std::io::Seek for Counting<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+#[test]
+fn a_large_photo_is_probed_from_its_leading_bytes_only() {
+    // A camera JPEG followed by a long tail (as a huge photo's entropy-coded data would be).
+    let mut bytes = jpeg_with(&samples::camera_exif());
+    let head = bytes.len() as u64;
+    bytes.extend(std::iter::repeat_n(0x55, 1 << 20));
+    let limits = Limits {
+        max_probe_read: 64 * 1024,
+        ..Limits::default()
+    };
+    let mut reader = Counting {
+        inner: std::io::Cursor::new(bytes.clone()),
+        read: 0,
+    };
+    let streamed = albumen_media::probe_reader(&mut reader, &limits).unwrap();
+    assert_eq!(streamed, probe(&bytes, &Limits::default()).unwrap());
+    assert!(head < 64 * 1024);
+    assert!(
+        reader.read <= 64 * 1024 + 4096,
+        "read {} bytes of {}",
+        reader.read,
+        bytes.len()
+    );
+}

@@ -12,7 +12,10 @@ use serde_json::{Value, json};
 
 use crate::library::support::{ALL_CURRENT, SHOT, call, token, upload};
 
-per_backend!(every_size_option_gives_its_rendition);
+per_backend!(
+    every_size_option_gives_its_rendition,
+    heic_and_real_videos_render_through_their_tools_when_installed,
+);
 
 /// Uploads `bytes` and creates an item from them; returns the item.
 async fn create(app: &TestApp, token: &str, bytes: Vec<u8>, file_name: &str) -> Value {
@@ -221,4 +224,62 @@ async fn a_photo_that_cannot_be_decoded_is_refused_per_request() {
     assert_eq!(fetch(&app, &item, "d", &[]).await.status(), StatusCode::OK);
     let healthy = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(healthy.status(), StatusCode::OK);
+}
+
+/// Runs `tool` with `args`; false when it is not installed.
+fn run_tool(tool: &str, args: &[&str]) -> bool {
+    match std::process::Command::new(tool).args(args).output() {
+        Ok(output) => {
+            assert!(output.status.success(), "{tool} failed: {output:?}");
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether a served still varies (a real picture) or is flat grey (the placeholder).
+fn varies(bytes: &Bytes) -> bool {
+    let samples: Vec<u8> = image_of(bytes).into_iter().step_by(97).collect();
+    samples.iter().max().unwrap() - samples.iter().min().unwrap() > 60
+}
+
+fn image_of(bytes: &Bytes) -> Vec<u8> {
+    let mut decompress = mozjpeg::Decompress::new_mem(bytes).unwrap().rgb().unwrap();
+    decompress.read_scanlines::<u8>().unwrap()
+}
+
+/// On S3 the tools read a temporary download of the blob; on disk, the blob's own file.
+async fn heic_and_real_videos_render_through_their_tools_when_installed(backends: Backends) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let made_video = run_tool(
+        "ffmpeg",
+        &["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:d=2", "-pix_fmt", "yuv420p",
+          &path("clip.mp4")],
+    );
+    let made_heic = run_tool(
+        "ffmpeg",
+        &["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=600x400", "-frames:v", "1",
+          &path("still.png")],
+    ) && run_tool("heif-enc", &[&path("still.png"), "-o", &path("still.heic")]);
+    let app = spawn_app_on(backends).await;
+    let token = signed_in(&app).await;
+    if made_video {
+        let bytes = std::fs::read(path("clip.mp4")).unwrap();
+        let item = create(&app, &token, bytes, "clip.mp4").await;
+        let still = fetch(&app, &item, "w320-h320-no", &[]).await.bytes().await.unwrap();
+        assert_eq!(picture(&still), (MediaType::Jpeg, 320, 180));
+        assert!(varies(&still), "a frame of the video, not the placeholder");
+    } else {
+        eprintln!("ffmpeg not installed: the video still path is not exercised");
+    }
+    if made_heic {
+        let bytes = std::fs::read(path("still.heic")).unwrap();
+        let item = create(&app, &token, bytes, "still.heic").await;
+        let shown = fetch(&app, &item, "w300", &[]).await.bytes().await.unwrap();
+        assert_eq!(picture(&shown), (MediaType::Jpeg, 300, 200));
+        assert!(varies(&shown), "the decoded picture, not the placeholder");
+    } else {
+        eprintln!("heif-enc not installed: the HEIC path is not exercised");
+    }
 }

@@ -19,11 +19,15 @@
 //! Renditions are whole answers (`rendition`); for the file itself, single byte ranges get 206 (416 past the end), several ranges the whole body, and the body
 //! is streamed from the blob store with the location patches applied chunk by chunk.
 
+pub(crate) mod fetch_cache;
 pub(crate) mod range;
 mod rendition;
 
+use std::sync::Arc;
+
 use albumen_blob::{BlobError, BlobKey};
 use albumen_core::media::{MediaItem, MediaKind, VideoStatus};
+use albumen_core::project::Project;
 use albumen_library::base_url::{UrlKind, parse_options, split_path};
 use albumen_library::blob_reader::BlobReader;
 use albumen_library::renditions::Ask;
@@ -38,6 +42,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use futures::StreamExt as _;
 
+use self::fetch_cache::Fetched;
 use self::range::{RangeRequest, parse_range};
 use self::rendition::serve_rendition;
 use super::quota::charge_media_bytes;
@@ -79,17 +84,13 @@ async fn serve(
         return Err(forbidden());
     }
     let options = parse_options(options).map_err(|_| bad_request())?;
-    let item = match state.store.get_media_item(&claims.media_item_id).await {
-        Ok(item) => item,
-        Err(e) if e.is_not_found() => return Err(not_found()),
-        Err(e) => return Err(internal("reading the media item", &e)),
-    };
+    let Fetched { item, project } = fetched(state, &claims.media_item_id).await?;
     if item.user_id.as_str() != claims.user_id {
         return Err(not_found());
     }
     let max_age = (claims.expires_at - now).whole_seconds().max(0);
     if let Some(ask) = Ask::of(&item, &options) {
-        charge_fetch(state, &item).await?;
+        charge_fetch(state, project.as_deref()).await?;
         return serve_rendition(state, &item, ask, method, headers, max_age).await;
     }
     let servable = match item.kind {
@@ -99,7 +100,7 @@ async fn serve(
     if !servable {
         return Err(not_found());
     }
-    charge_fetch(state, &item).await?;
+    charge_fetch(state, project.as_deref()).await?;
     let key = BlobKey::parse(&item.blob_key)
         .ok_or_else(|| internal("parsing the blob key", &item.blob_key))?;
     let size = match state.blobs.head(&key).await {
@@ -270,24 +271,49 @@ fn error_page(status: StatusCode, message: &str) -> Html<String> {
     ))
 }
 
-/// Charges the fetch to the daily media-byte quota of the project whose app created the
-/// item; items added otherwise (web UI, import), or whose client is gone, count against no
-/// project.
-async fn charge_fetch(state: &AppState, item: &MediaItem) -> Result<(), Response> {
-    let Some(client_id) = &item.client_id else {
-        return Ok(());
-    };
-    let project = match state.store.get_client(client_id).await {
-        Ok(client) => state.store.get_project(&client.project_id).await,
-        Err(e) => Err(e),
-    };
+/// Charges the fetch to the daily media-byte quota of the project whose app created the item.
+async fn charge_fetch(state: &AppState, project: Option<&Project>) -> Result<(), Response> {
     match project {
-        Ok(project) => charge_media_bytes(state, &project)
+        Some(project) => charge_media_bytes(state, project)
             .await
             .map_err(IntoResponse::into_response),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(internal("reading the item's project", &e)),
+        None => Ok(()),
     }
+}
+
+/// The item and the project its fetches count against (the project whose app created it;
+/// none for items added otherwise, or whose client is gone), from the fetch cache or the
+/// store.
+async fn fetched(state: &AppState, item_id: &str) -> Result<Fetched, Response> {
+    let epoch = state.store.changes().current();
+    if let Some(hit) = state.fetches.get(item_id, epoch) {
+        return Ok(hit);
+    }
+    let item = match state.store.get_media_item(item_id).await {
+        Ok(item) => item,
+        Err(e) if e.is_not_found() => return Err(not_found()),
+        Err(e) => return Err(internal("reading the media item", &e)),
+    };
+    let project = match &item.client_id {
+        None => None,
+        Some(client_id) => {
+            let project = match state.store.get_client(client_id).await {
+                Ok(client) => state.store.get_project(&client.project_id).await,
+                Err(e) => Err(e),
+            };
+            match project {
+                Ok(project) => Some(Arc::new(project)),
+                Err(e) if e.is_not_found() => None,
+                Err(e) => return Err(internal("reading the item's project", &e)),
+            }
+        }
+    };
+    let fetched = Fetched {
+        item: Arc::new(item),
+        project,
+    };
+    state.fetches.put(item_id, fetched.clone(), epoch);
+    Ok(fetched)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! What is built once per distinct original in the background after `batchCreate`: a preview
-//! (about 2048 px on the long edge) that renditions are cut from, and a thumbhash placeholder
-//! that pages show while thumbnails load. Keyed by the original's content address, so
+//! (about 2048 px on the long edge) and a thumb (512 px) that renditions are cut from, and a
+//! thumbhash placeholder that pages show while thumbnails load. Keyed by the original's content address, so
 //! identical bytes uploaded twice share them.
 
 use crate::media::MediaKind;
@@ -16,7 +16,7 @@ pub struct DerivativeJob {
     pub attempts: u32,
 }
 
-/// The preview of an original.
+/// A preview (or the thumb) of an original.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
     /// The preview's own blob (JPEG, or PNG when transparent).
@@ -30,9 +30,10 @@ pub struct Preview {
 pub enum Derivative {
     /// Not built yet.
     Waiting,
-    /// Built: the preview and the thumbhash.
+    /// Built: the two previews and the thumbhash.
     Ready {
         preview: Preview,
+        thumb: Preview,
         thumbhash: Vec<u8>,
     },
     /// The original could not be decoded; renditions use a placeholder or the original.

@@ -48,6 +48,9 @@ pub const RENDER_VERSION: u32 = 1;
 
 /// The long edge of the preview built at ingest.
 pub const PREVIEW_LONG_EDGE: u32 = 2048;
+/// The long edge of the small preview built with it, which thumbnails (the sizes pages and
+/// pickers ask for most) are cut from.
+pub const THUMB_LONG_EDGE: u32 = DEFAULT_LONG_EDGE;
 
 /// What to render.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,11 +74,13 @@ pub struct Rendition {
     pub height: u32,
 }
 
-/// What ingest stores for an item: its preview and its thumbhash placeholder.
+/// What ingest stores for an item: its previews and its thumbhash placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derivatives {
     /// About [`PREVIEW_LONG_EDGE`] on the long edge (the original's size when smaller).
     pub preview: Rendition,
+    /// About [`THUMB_LONG_EDGE`] on the long edge, made from the preview's pixels.
+    pub thumb: Rendition,
     /// The thumbhash of the picture (at most 25 bytes).
     pub thumbhash: Vec<u8>,
 }
@@ -102,8 +107,19 @@ pub fn derive(bytes: &[u8], limits: &RenderLimits) -> Result<Derivatives, Render
     };
     let pixels = render_pixels(bytes, &request, limits)?;
     let thumbhash = placeholder_hash::thumbhash(&pixels)?;
+    let small = geometry::plan(
+        pixels.width,
+        pixels.height,
+        SizeRequest {
+            width: Some(THUMB_LONG_EDGE),
+            height: Some(THUMB_LONG_EDGE),
+            crop: false,
+        },
+    );
+    let thumb = finish(resize::resize(pixels.clone(), small)?)?;
     Ok(Derivatives {
         preview: finish(pixels)?,
+        thumb,
         thumbhash,
     })
 }

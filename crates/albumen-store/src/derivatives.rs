@@ -33,6 +33,9 @@ struct ResultRow {
     preview_key: Option<String>,
     preview_width: Option<i64>,
     preview_height: Option<i64>,
+    thumb_key: Option<String>,
+    thumb_width: Option<i64>,
+    thumb_height: Option<i64>,
     thumbhash: Option<String>,
 }
 
@@ -52,6 +55,11 @@ impl TryFrom<ResultRow> for Derivative {
                         blob_key: row.preview_key.ok_or_else(bad)?,
                         width: dimension(row.preview_width)?,
                         height: dimension(row.preview_height)?,
+                    },
+                    thumb: Preview {
+                        blob_key: row.thumb_key.ok_or_else(bad)?,
+                        width: dimension(row.thumb_width)?,
+                        height: dimension(row.thumb_height)?,
                     },
                     thumbhash: hex::decode(row.thumbhash.unwrap_or_default()).map_err(|_| bad())?,
                 })
@@ -130,24 +138,35 @@ impl DerivativeRepo for SqlStore {
         blob_key: &str,
         outcome: &Derivative,
     ) -> Result<(), StoreError> {
-        let (status, preview, thumbhash) = match outcome {
-            Derivative::Waiting => (WAITING, None, None),
-            Derivative::Failed => (FAILED, None, None),
-            Derivative::Ready { preview, thumbhash } => {
-                (READY, Some(preview), Some(hex::encode(thumbhash)))
-            }
+        let (status, preview, thumb, thumbhash) = match outcome {
+            Derivative::Waiting => (WAITING, None, None, None),
+            Derivative::Failed => (FAILED, None, None, None),
+            Derivative::Ready {
+                preview,
+                thumb,
+                thumbhash,
+            } => (
+                READY,
+                Some(preview),
+                Some(thumb),
+                Some(hex::encode(thumbhash)),
+            ),
         };
         on_pool!(&self.pool, p => sqlx::query(
             // Put back to wait, an original keeps its lease: it is tried again when it lapses.
             "UPDATE derivatives SET status = $2, \
              lease_until = CASE WHEN $2 = 'WAITING' THEN lease_until END, preview_key = $3, \
-             preview_width = $4, preview_height = $5, thumbhash = $6 WHERE blob_key = $1",
+             preview_width = $4, preview_height = $5, thumb_key = $6, thumb_width = $7, \
+             thumb_height = $8, thumbhash = $9 WHERE blob_key = $1",
         )
         .bind(blob_key)
         .bind(status)
         .bind(preview.map(|p| p.blob_key.as_str()))
         .bind(preview.map(|p| i64::from(p.width)))
         .bind(preview.map(|p| i64::from(p.height)))
+        .bind(thumb.map(|p| p.blob_key.as_str()))
+        .bind(thumb.map(|p| i64::from(p.width)))
+        .bind(thumb.map(|p| i64::from(p.height)))
         .bind(thumbhash)
         .execute(p)
         .await
@@ -158,8 +177,8 @@ impl DerivativeRepo for SqlStore {
     #[tracing::instrument(skip(self), err(level = "debug"))]
     async fn get_derivative(&self, blob_key: &str) -> Result<Derivative, StoreError> {
         let row: ResultRow = on_pool!(&self.pool, p => sqlx::query_as(
-            "SELECT status, preview_key, preview_width, preview_height, thumbhash \
-             FROM derivatives WHERE blob_key = $1",
+            "SELECT status, preview_key, preview_width, preview_height, thumb_key, \
+             thumb_width, thumb_height, thumbhash FROM derivatives WHERE blob_key = $1",
         )
         .bind(blob_key)
         .fetch_one(p)

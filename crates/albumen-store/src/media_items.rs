@@ -317,7 +317,9 @@ impl SqlStore {
             "SELECT EXISTS (SELECT 1 FROM media_items WHERE blob_key = $1) \
              OR EXISTS (SELECT 1 FROM upload_tokens WHERE blob_key = $1 AND used_at IS NULL) \
              OR EXISTS (SELECT 1 FROM derivatives d JOIN media_items m \
-                        ON m.blob_key = d.blob_key WHERE d.preview_key = $1)",
+                        ON m.blob_key = d.blob_key WHERE d.preview_key = $1) \
+             OR EXISTS (SELECT 1 FROM derivatives d JOIN media_items m \
+                        ON m.blob_key = d.blob_key WHERE d.thumb_key = $1)",
         )
         .bind(blob_key)
         .fetch_one(p)

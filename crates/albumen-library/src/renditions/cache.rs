@@ -44,11 +44,14 @@ struct Hot {
 
 impl Hot {
     fn get(&mut self, key: &str) -> Option<CachedRendition> {
-        self.index.touch(key).then(|| self.renditions.get(key).cloned())?
+        self.index
+            .touch(key)
+            .then(|| self.renditions.get(key).cloned())?
     }
 
     fn insert(&mut self, key: &str, rendition: &CachedRendition, max: u64) {
-        self.index.insert(key.to_owned(), rendition.bytes.len() as u64);
+        self.index
+            .insert(key.to_owned(), rendition.bytes.len() as u64);
         self.renditions.insert(key.to_owned(), rendition.clone());
         for evicted in self.index.evict(max) {
             self.renditions.remove(&evicted);

@@ -1,12 +1,12 @@
 //! The preview builder: after `batchCreate`, any node leases a waiting original through the
-//! database (as the video probe does), builds its preview and thumbhash on the bounded pool,
-//! stores the preview as a blob of its own and records both. Woken by new uploads and by the
+//! database (as the video probe does), builds its preview, thumb and thumbhash on the bounded
+//! pool, stores the two pictures as blobs of their own and records them. Woken by new uploads and by the
 //! injected clock's timer, never by a bare sleep, so a test that moves the clock sees lapsed
 //! leases taken over at once.
 
 use albumen_core::StoreError;
 use albumen_core::derivative::{Derivative, DerivativeJob, Preview};
-use albumen_render::{RenderError, derive};
+use albumen_render::{RenderError, Rendition, derive};
 use bytes::Bytes;
 use time::Duration;
 use tokio::sync::watch;
@@ -85,22 +85,31 @@ impl Inner {
                 return Derivative::Failed;
             }
         };
-        let stored = self
-            .blobs
-            .put_bytes(Bytes::from(derived.preview.bytes))
-            .await;
-        match stored {
-            Ok(put) => Derivative::Ready {
-                preview: Preview {
-                    blob_key: put.key.as_hex().to_owned(),
-                    width: derived.preview.width,
-                    height: derived.preview.height,
-                },
+        match (
+            self.store_picture(derived.preview).await,
+            self.store_picture(derived.thumb).await,
+        ) {
+            (Some(preview), Some(thumb)) => Derivative::Ready {
+                preview,
+                thumb,
                 thumbhash: derived.thumbhash,
             },
+            _ => Derivative::Waiting,
+        }
+    }
+
+    /// Stores one preview as a blob; `None` (logged) when the store refuses it.
+    async fn store_picture(&self, picture: Rendition) -> Option<Preview> {
+        let (width, height) = (picture.width, picture.height);
+        match self.blobs.put_bytes(Bytes::from(picture.bytes)).await {
+            Ok(put) => Some(Preview {
+                blob_key: put.key.as_hex().to_owned(),
+                width,
+                height,
+            }),
             Err(err) => {
                 tracing::warn!(error = %err, "cannot store a preview; will retry");
-                Derivative::Waiting
+                None
             }
         }
     }

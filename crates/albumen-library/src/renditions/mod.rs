@@ -263,12 +263,13 @@ impl Inner {
             .await
     }
 
-    /// The preview, if it is built and covers the rendition. An item whose original was
-    /// never queued (uploaded before previews existed, or its queueing failed) is queued now.
+    /// The smaller of the thumb and the preview that covers the rendition, if they are built.
+    /// An item whose original was never queued (uploaded before previews existed, or its
+    /// queueing failed) is queued now.
     async fn preview_source(&self, item: &MediaItem, ask: Ask) -> Option<Source> {
         let (width, height) = item.width.zip(item.height)?;
-        let preview = match self.store.get_derivative(&item.blob_key).await {
-            Ok(Derivative::Ready { preview, .. }) => preview,
+        let pictures = match self.store.get_derivative(&item.blob_key).await {
+            Ok(Derivative::Ready { preview, thumb, .. }) => [thumb, preview],
             Ok(_) => return None,
             Err(err) if err.is_not_found() => {
                 let original = [(item.blob_key.clone(), item.mime_type.clone(), item.kind)];
@@ -284,10 +285,10 @@ impl Inner {
             }
         };
         let target = plan(width, height, ask.size);
-        if target.width > preview.width || target.height > preview.height {
-            return None;
-        }
-        let key = BlobKey::parse(&preview.blob_key)?;
+        let covering = pictures
+            .into_iter()
+            .find(|p| target.width <= p.width && target.height <= p.height)?;
+        let key = BlobKey::parse(&covering.blob_key)?;
         let bytes = self.blobs.get_bytes(&key).await.ok()?;
         Some(Source::Bytes(bytes, Some((width, height))))
     }

@@ -25,6 +25,11 @@ fn ready(preview_key: &str) -> Derivative {
             width: 2048,
             height: 1536,
         },
+        thumb: Preview {
+            blob_key: format!("{}1", &preview_key[..63]),
+            width: 512,
+            height: 384,
+        },
         thumbhash: vec![0x1f, 0x08, 0x0a, 0xff],
     }
 }
@@ -110,7 +115,7 @@ pub async fn a_waiting_original_is_leased_to_one_builder(store: &dyn MetadataSto
     );
 }
 
-pub async fn a_preview_is_in_use_while_an_item_has_its_original(store: &dyn MetadataStore) {
+pub async fn previews_are_in_use_while_an_item_has_their_original(store: &dyn MetadataStore) {
     let ada = user(store, "derived@example.com").await;
     let item = upload(store, &photo("D1", &ada, None, 0)).await;
     let preview_key = "d".repeat(64);
@@ -122,13 +127,12 @@ pub async fn a_preview_is_in_use_while_an_item_has_its_original(store: &dyn Meta
         .finish_derivative(&item.blob_key, &ready(&preview_key))
         .await
         .unwrap();
-    assert_eq!(
-        store.blob_use(&preview_key).await.unwrap(),
-        BlobUse::Referenced
-    );
+    let thumb_key = format!("{}1", &preview_key[..63]);
+    for key in [&preview_key, &thumb_key] {
+        assert_eq!(store.blob_use(key).await.unwrap(), BlobUse::Referenced);
+    }
     store.delete_user(&ada).await.unwrap();
-    assert_eq!(
-        store.blob_use(&preview_key).await.unwrap(),
-        BlobUse::Unreferenced
-    );
+    for key in [&preview_key, &thumb_key] {
+        assert_eq!(store.blob_use(key).await.unwrap(), BlobUse::Unreferenced);
+    }
 }

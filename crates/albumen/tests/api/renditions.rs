@@ -166,13 +166,24 @@ async fn batch_create_queues_a_preview_and_a_thumbhash_that_renditions_use() {
     let app = spawn_app().await;
     let token = signed_in(&app).await;
     let item = create(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "wide.jpg").await;
-    let Derivative::Ready { preview, thumbhash } = built(&app, &item).await else {
+    let Derivative::Ready {
+        preview,
+        thumb,
+        thumbhash,
+    } = built(&app, &item).await
+    else {
         panic!("the preview failed");
     };
     assert_eq!((preview.width, preview.height), (2048, 1365));
+    assert_eq!((thumb.width, thumb.height), (512, 341));
     assert!((5..=25).contains(&thumbhash.len()));
-    // A size inside the preview comes from it; a larger one from the original.
-    for (options, size) in [("w1024", (1024, 683)), ("w2500", (2500, 1667))] {
+    // A thumbnail comes from the thumb, a size inside the preview from it, a larger one from
+    // the original.
+    for (options, size) in [
+        ("w256-h256-c", (256, 256)),
+        ("w1024", (1024, 683)),
+        ("w2500", (2500, 1667)),
+    ] {
         let response = fetch(&app, &item, options, &[]).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body = response.bytes().await.unwrap();
@@ -254,20 +265,42 @@ async fn heic_and_real_videos_render_through_their_tools_when_installed(backends
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let made_video = run_tool(
         "ffmpeg",
-        &["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:d=2", "-pix_fmt", "yuv420p",
-          &path("clip.mp4")],
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=640x360:d=2",
+            "-pix_fmt",
+            "yuv420p",
+            &path("clip.mp4"),
+        ],
     );
     let made_heic = run_tool(
         "ffmpeg",
-        &["-v", "error", "-f", "lavfi", "-i", "testsrc2=s=600x400", "-frames:v", "1",
-          &path("still.png")],
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=600x400",
+            "-frames:v",
+            "1",
+            &path("still.png"),
+        ],
     ) && run_tool("heif-enc", &[&path("still.png"), "-o", &path("still.heic")]);
     let app = spawn_app_on(backends).await;
     let token = signed_in(&app).await;
     if made_video {
         let bytes = std::fs::read(path("clip.mp4")).unwrap();
         let item = create(&app, &token, bytes, "clip.mp4").await;
-        let still = fetch(&app, &item, "w320-h320-no", &[]).await.bytes().await.unwrap();
+        let still = fetch(&app, &item, "w320-h320-no", &[])
+            .await
+            .bytes()
+            .await
+            .unwrap();
         assert_eq!(picture(&still), (MediaType::Jpeg, 320, 180));
         assert!(varies(&still), "a frame of the video, not the placeholder");
     } else {

@@ -59,7 +59,7 @@ store_contract!(
     uploads::upload_tokens_round_trip_by_digest,
     derivatives::an_original_is_queued_once_and_its_result_reads_back,
     derivatives::a_waiting_original_is_leased_to_one_builder,
-    derivatives::a_preview_is_in_use_while_an_item_has_its_original,
+    derivatives::previews_are_in_use_while_an_item_has_their_original,
     media::an_uploaded_item_reads_back_identically,
     media::the_same_bytes_resolve_to_the_users_existing_item,
     media::an_upload_token_is_spent_once_even_when_raced,

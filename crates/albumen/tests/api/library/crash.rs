@@ -156,8 +156,9 @@ async fn collect_orphans(site: &Site, ledger: &Ledger) {
     // Previews built in the background are their originals' too.
     for created in &ledger.created {
         let derived = library.store.get_derivative(&address(&created.file)).await;
-        if let Ok(Derivative::Ready { preview, .. }) = derived {
+        if let Ok(Derivative::Ready { preview, thumb, .. }) = derived {
             referenced.insert(preview.blob_key);
+            referenced.insert(thumb.blob_key);
         }
     }
     let maybe: BTreeSet<String> = ledger.uncertain.iter().map(|b| address(b)).collect();

@@ -12,6 +12,7 @@ use albumen_core::media::{
 use albumen_core::upload::UploadToken;
 use albumen_media::{Details, Limits, Probe, ProbeError, probe_reader};
 use time::{OffsetDateTime, UtcOffset};
+use tokio::sync::Semaphore;
 
 use crate::access::{self, Actor, Operation};
 use crate::blob_reader::BlobReader;
@@ -160,10 +161,19 @@ fn item_from_probe(
     }
 }
 
+/// Probes running at once in this process. Each holds at most [`Limits::max_probe_read`]
+/// (16 MiB) of a photo, or a few MiB of a video's boxes, so this bounds the memory of any
+/// number of concurrent `batchCreate` calls to about 64 MiB (TIFF, read whole, excepted).
+static PROBES: Semaphore = Semaphore::const_new(4);
+
 impl Library {
-    /// Probes a stored blob off the async runtime, with bounded memory for videos.
+    /// Probes a stored blob off the async runtime, with bounded memory.
     pub(crate) async fn probe_blob(&self, blob_key: &str, size: u64) -> Result<Probe, ProbeError> {
         let key = BlobKey::parse(blob_key).ok_or(ProbeError::Unsupported)?;
+        let _permit = PROBES
+            .acquire()
+            .await
+            .map_err(|e| ProbeError::Io(std::io::Error::other(e)))?;
         let reader = BlobReader::new(
             self.blobs.clone(),
             key,

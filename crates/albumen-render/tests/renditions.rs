@@ -1,6 +1,12 @@
 //! Renditions against reference pictures built here: sizes for fit and crop, crop geometry,
 //! all eight EXIF orientations, no metadata in the output, transparency, colour profiles,
 //! every in-process format, and hostile input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::Cursor;
 

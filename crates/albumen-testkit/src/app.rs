@@ -134,10 +134,12 @@ impl TestApp {
         (status, body)
     }
 
-    /// Stops the server gracefully.
-    pub async fn shutdown(mut self) {
+    /// Stops the server gracefully. The data directory is handed back: it is deleted when the
+    /// returned guard is dropped, so a test that reads the stores after the shutdown keeps it.
+    pub async fn shutdown(mut self) -> TempDir {
         if let Some(server) = self.server.take() {
             server.shutdown().await.expect("graceful shutdown");
         }
+        self._data_dir
     }
 }

@@ -165,10 +165,7 @@ pub async fn open_renditions(
     let settings = RenditionSettings {
         cache_dir: config.rendition_cache_dir(),
         cache_max_bytes: config.renditions.cache_max_mib.saturating_mul(1024 * 1024),
-        workers: config
-            .renditions
-            .workers
-            .unwrap_or_else(|| RenderPool::per_core().workers()),
+        workers: config.renditions.workers.unwrap_or_else(RenderPool::cores),
         scratch_dir: config.scratch_dir(),
     };
     let dir = settings.cache_dir.clone();

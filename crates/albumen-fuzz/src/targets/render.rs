@@ -27,9 +27,9 @@ fn render_target(input: &[u8]) -> Outcome {
         size: SizeRequest {
             width: Some(32),
             height: Some(32),
-            crop: input.len() % 2 == 0,
+            crop: input.len().is_multiple_of(2),
         },
-        play_overlay: input.len() % 3 == 0,
+        play_overlay: input.len().is_multiple_of(3),
         original_size: None,
     };
     match render(input, &request, &limits) {

@@ -28,11 +28,7 @@ impl<T: Clone + Send + Sync + 'static> Flights<T> {
     where
         F: Future<Output = T> + Send + 'static,
     {
-        let cell = self
-            .lock()
-            .entry(key.to_owned())
-            .or_insert_with(Arc::default)
-            .clone();
+        let cell = self.lock().entry(key.to_owned()).or_default().clone();
         let value = cell
             .get_or_init(|| async move { tokio::spawn(work).await.unwrap_or_else(|_| fallback()) })
             .await

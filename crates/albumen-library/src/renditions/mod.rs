@@ -160,7 +160,8 @@ impl Renditions {
             item.blob_key,
             ask.normalized()
         ));
-        hex::encode(&digest[..20])
+        // 160 bits name a rendition as uniquely as the whole digest would, in shorter names.
+        hex::encode(digest.get(..20).unwrap_or_default())
     }
 
     /// A strong entity tag, known before anything is rendered.

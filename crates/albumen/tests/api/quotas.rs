@@ -329,7 +329,7 @@ async fn calls_are_counted_in_memory_and_written_within_a_flush_and_at_shutdown(
     assert_eq!(upload(&app, &token).await.0, StatusCode::OK);
     let store = app.state.store.clone();
     let (clock, project) = (app.clock.clone(), seeded.project.id.clone());
-    app.shutdown().await;
+    let _data_dir = app.shutdown().await;
     let usage = albumen_library::quota::usage(store.as_ref(), clock.now(), &project)
         .await
         .unwrap();

@@ -230,7 +230,7 @@ async fn an_upload_in_flight_finishes_when_the_server_shuts_down() {
     started_rx.await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let stored = app.state.store.clone();
-    app.shutdown().await;
+    let _data_dir = app.shutdown().await;
     let response = in_flight.await.unwrap().unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let token = response.text().await.unwrap();

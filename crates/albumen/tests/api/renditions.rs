@@ -2,7 +2,9 @@
 //! preview and thumbhash built after `batchCreate`, video stills and files that cannot be
 //! decoded. The pictures themselves are checked in `albumen-render`'s own tests.
 
+use albumen_core::Clock as _;
 use albumen_core::derivative::Derivative;
+use albumen_core::media::MediaKind;
 use albumen_media::{Limits, MediaType, probe};
 use albumen_testkit::photos::{camera_jpeg, mp4};
 use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
@@ -315,4 +317,48 @@ async fn heic_and_real_videos_render_through_their_tools_when_installed(backends
     } else {
         eprintln!("heif-enc not installed: the HEIC path is not exercised");
     }
+}
+
+#[tokio::test]
+async fn a_lapsed_lease_is_taken_over_when_the_clock_passes_it() {
+    let app = spawn_app().await;
+    let put = app
+        .state
+        .blobs
+        .put_bytes(Bytes::from(camera_jpeg(800, 600, 9, &SHOT)))
+        .await
+        .unwrap();
+    let blob_key = put.key.as_hex().to_owned();
+    let store = &app.state.store;
+    let now = app.clock.now();
+    let original = [(blob_key.clone(), "image/jpeg".to_owned(), MediaKind::Photo)];
+    store.enqueue_derivatives(&original, now).await.unwrap();
+    // A node took the job and died: nobody else may build it until its lease lapses.
+    let lease = albumen_library::renditions::ingest::LEASE;
+    assert!(
+        store
+            .claim_derivative(now, now + lease)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    app.state.renditions.jobs().notify_one();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        store.get_derivative(&blob_key).await.unwrap(),
+        Derivative::Waiting
+    );
+    // Moving the injected clock past the lease wakes the idle builder's timer: no real wait.
+    // (It moves on a minute a round too, in case the builder was busy when it first moved and
+    // set its next timer from the new time.)
+    app.clock.advance(lease + time::Duration::minutes(1));
+    for _ in 0..100 {
+        if let Ok(Derivative::Ready { .. }) = store.get_derivative(&blob_key).await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        app.clock.advance(time::Duration::minutes(1));
+    }
+    let stands = store.get_derivative(&blob_key).await;
+    panic!("the lapsed job was not taken over: {stands:?}");
 }

@@ -119,7 +119,7 @@ echo "idle:            $(list_p99 "$duration")"
 # pool full (one process, so that starting clients does not itself take the CPU).
 render_load=()
 for i in $(seq 800); do render_load+=(-o /dev/null "$url_24mp=w$((600 + i))"); done
-curl -sfZ --parallel-max 4 "${render_load[@]}" &
+curl -sfZ --parallel-max 4 "${render_load[@]}" 2>/dev/null &
 busy=($!)
 echo "while rendering: $(list_p99 "$duration")"
 kill "${busy[@]}" 2>/dev/null || true

@@ -64,6 +64,7 @@ impl AppState {
             settings: self.library,
             video_jobs: self.video_jobs.clone(),
             derivative_jobs: self.renditions.jobs(),
+            renditions: Some(self.renditions.clone()),
         }
     }
 }

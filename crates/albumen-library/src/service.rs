@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use crate::access::{self, Actor};
 use crate::error::{LibraryError, LibraryResult, invalid};
 use crate::profile::LibrarySettings;
+use crate::renditions::Renditions;
 
 /// The Library service.
 #[derive(Clone)]
@@ -26,6 +27,9 @@ pub struct Library {
     pub video_jobs: Arc<Notify>,
     /// Wakes the preview builder when new originals wait for their previews.
     pub derivative_jobs: Arc<Notify>,
+    /// The node's renditions, whose tools (`ffprobe`) complete what the video probe could
+    /// not read; `None` where no tools are wanted.
+    pub renditions: Option<Renditions>,
 }
 
 impl std::fmt::Debug for Library {

@@ -1,6 +1,7 @@
 //! The background job that takes a video from `PROCESSING` to `READY` or `FAILED`: any
 //! node leases one waiting video at a time through the database, probes its container
-//! again (the whole file, by seeking), records what it learned, and moves on.
+//! again (the whole file, by seeking), asks `ffprobe` for what that could not read (when
+//! installed), records what it learned, and moves on.
 
 use albumen_core::media::{MediaItem, VideoStatus};
 use albumen_media::{Details, ProbeError};
@@ -46,6 +47,12 @@ impl Library {
                 }
                 updated.facts.camera_make = probe.camera_make.or(updated.facts.camera_make);
                 updated.facts.camera_model = probe.camera_model.or(updated.facts.camera_model);
+                let incomplete = updated.width.is_none()
+                    || updated.facts.fps.is_none()
+                    || updated.facts.duration.is_none();
+                if incomplete {
+                    self.complete_with_ffprobe(&mut updated).await;
+                }
                 updated.video_status = Some(VideoStatus::Ready);
                 self.store
                     .finish_video_processing(&updated, VideoStatus::Ready)
@@ -57,13 +64,38 @@ impl Library {
                 Ok(false)
             }
             Err(err) => {
-                tracing::info!(error = %err, item = %item.id, "video failed processing");
+                // A container the in-process probe cannot read may still be a video ffprobe
+                // understands.
+                let mut updated = item;
+                if self.complete_with_ffprobe(&mut updated).await {
+                    updated.video_status = Some(VideoStatus::Ready);
+                    self.store
+                        .finish_video_processing(&updated, VideoStatus::Ready)
+                        .await?;
+                    return Ok(true);
+                }
+                tracing::info!(error = %err, item = %updated.id, "video failed processing");
                 self.store
-                    .finish_video_processing(&item, VideoStatus::Failed)
+                    .finish_video_processing(&updated, VideoStatus::Failed)
                     .await?;
                 Ok(true)
             }
         }
+    }
+
+    /// Fills what `ffprobe` knows and the item lacks; true when it found a sized video.
+    async fn complete_with_ffprobe(&self, item: &mut MediaItem) -> bool {
+        let Some(renditions) = &self.renditions else {
+            return false;
+        };
+        let Some(facts) = renditions.video_facts(&item.blob_key).await else {
+            return false;
+        };
+        item.width = item.width.or(facts.width);
+        item.height = item.height.or(facts.height);
+        item.facts.fps = item.facts.fps.or(facts.fps);
+        item.facts.duration = item.facts.duration.or(facts.duration_s);
+        facts.width.is_some()
     }
 
     /// Runs until `stop` turns true: processes waiting videos whenever woken by a new

@@ -196,6 +196,25 @@ impl Renditions {
         self.inner.jobs.clone()
     }
 
+    /// What `ffprobe` says of the video in `blob_key`; `None` without the tool or a verdict.
+    pub async fn video_facts(&self, blob_key: &str) -> Option<tools::VideoFacts> {
+        let key = BlobKey::parse(blob_key)?;
+        let file = self
+            .inner
+            .blobs
+            .local_file(&key, &self.inner.scratch)
+            .await
+            .ok()?;
+        match self.inner.tools.video_facts(file.path()).await {
+            Ok(facts) => Some(facts),
+            Err(ToolError::Missing(_)) => None,
+            Err(err) => {
+                tracing::info!(error = %err, "ffprobe found no video facts");
+                None
+            }
+        }
+    }
+
     /// Bytes in this node's cache.
     pub fn cached_bytes(&self) -> u64 {
         self.inner.cache.total_bytes()

@@ -362,3 +362,49 @@ async fn a_lapsed_lease_is_taken_over_when_the_clock_passes_it() {
     let stands = store.get_derivative(&blob_key).await;
     panic!("the lapsed job was not taken over: {stands:?}");
 }
+
+#[tokio::test]
+async fn ffprobe_completes_the_facts_of_a_video_the_probe_reads_only_in_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("clip.mkv").to_string_lossy().into_owned();
+    // Matroska from ffmpeg: the in-process probe reads its size and length, not its rate.
+    let made = run_tool(
+        "ffmpeg",
+        &[
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=320x240:r=25:d=2",
+            "-c:v",
+            "mpeg4",
+            &clip,
+        ],
+    );
+    if !made || !run_tool("ffprobe", &["-v", "error", &clip]) {
+        eprintln!("ffmpeg/ffprobe not installed: the ffprobe path is not exercised");
+        return;
+    }
+    let app = spawn_app().await;
+    let token = signed_in(&app).await;
+    let item = create(&app, &token, std::fs::read(&clip).unwrap(), "clip.mkv").await;
+    let id = item["id"].as_str().unwrap();
+    for _ in 0..200 {
+        let (_, got) = call(
+            &app,
+            &token,
+            Method::GET,
+            &format!("/v1/mediaItems/{id}"),
+            None,
+        )
+        .await;
+        if got["mediaMetadata"]["video"]["status"] == "READY" {
+            assert_eq!(got["mediaMetadata"]["width"], "320");
+            assert_eq!(got["mediaMetadata"]["video"]["fps"], 25.0, "{got}");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the video did not become READY");
+}

@@ -108,6 +108,7 @@ async fn collect_orphans(site: &Site, ledger: &Ledger) {
         settings: LibrarySettings::default(),
         video_jobs: Arc::default(),
         derivative_jobs: Arc::default(),
+        renditions: None,
     };
     for created in &ledger.created {
         let item = library.store.get_media_item(&created.id).await.unwrap();

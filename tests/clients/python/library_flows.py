@@ -5,11 +5,13 @@ filter kind live in library_search.py. Each step keeps what later steps need in 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import datetime
 
 import requests
 from google.auth.transport.requests import AuthorizedSession
+from PIL import Image
 
 from albumen_pages import CheckFailed, excerpt
 from library_images import MAKE, TestPhoto, exif_facts, make_jpeg, same_pixels
@@ -64,6 +66,7 @@ class LibraryFlows(SearchChecks):
             ("mediaItems.patch description", self.patch_item),
             *self.search_steps(),
             ("baseUrl=d download (same image, EXIF kept, GPS gone)", self.download),
+            ("baseUrl renditions (bare, =w256-h256-c, =w100; no EXIF; 304)", self.renditions),
             ("refusal: batchGet with 51 ids", self.refuse_51_ids),
             ("refusal: shared albums (403)", self.refuse_sharing),
         ]
@@ -335,6 +338,30 @@ class LibraryFlows(SearchChecks):
             if (after["taken"], after["make"]) != (before["taken"], before["make"]):
                 raise CheckFailed(f"=d must keep EXIF other than location: before {before}, after {after}")
             print(f"        {key}: {len(original)} bytes up, {len(downloaded)} down, GPS before {bool(before['gps'])}, after {bool(after['gps'])}")
+
+    def renditions(self) -> None:
+        item = call(self.service.mediaItems().get(mediaItemId=self.ids["A"]))
+        photo = self.photos["A"]
+        scale = min(512 / photo.width, 512 / photo.height, 1)
+        expected = {
+            "": (round(photo.width * scale), round(photo.height * scale)),
+            "=w256-h256-c": (256, 256),
+            "=w100": (100, round(photo.height * 100 / photo.width)),
+        }
+        for options, size in expected.items():
+            response = self.anonymous.get(item["baseUrl"] + options, timeout=60)
+            if response.status_code != 200 or response.headers.get("content-type") != "image/jpeg":
+                raise CheckFailed(f"GET baseUrl{options} answered HTTP {response.status_code} {response.headers.get('content-type')}")
+            picture = Image.open(io.BytesIO(response.content))
+            if picture.size != size:
+                raise CheckFailed(f"baseUrl{options} is {picture.size}, expected {size}")
+            if len(picture.getexif()):
+                raise CheckFailed(f"baseUrl{options} carries EXIF")
+            tag = response.headers.get("etag")
+            again = self.anonymous.get(item["baseUrl"] + options, headers={"If-None-Match": tag}, timeout=60)
+            if again.status_code != 304:
+                raise CheckFailed(f"revalidating baseUrl{options} answered HTTP {again.status_code}, not 304")
+            print(f"        baseUrl{options or ' (bare)'}: {picture.size[0]}x{picture.size[1]} JPEG, {len(response.content)} bytes")
 
     def refuse_51_ids(self) -> None:
         ids = [f"{self.ids['A']}"] + [f"AUnknown{n:04d}" for n in range(50)]

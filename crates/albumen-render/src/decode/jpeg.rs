@@ -55,34 +55,28 @@ fn decode_unguarded(
         decompress.color_space(),
         ColorSpace::JCS_CMYK | ColorSpace::JCS_YCCK
     );
-    let pixels = if cmyk {
-        let mut started = decompress
-            .to_colorspace(ColorSpace::JCS_CMYK)
-            .map_err(|e| RenderError::Corrupt(e.to_string()))?;
-        let (w, h) = (started.width() as u32, started.height() as u32);
-        let cmyk: Vec<u8> = started
-            .read_scanlines()
-            .map_err(|e| RenderError::Corrupt(e.to_string()))?;
-        Pixels {
-            width: w,
-            height: h,
-            channels: 3,
-            data: inverted_cmyk_to_rgb(&cmyk),
-        }
+    // CMYK cannot be converted to RGB by libjpeg itself: read it as it is, convert here.
+    let out_space = if cmyk {
+        ColorSpace::JCS_CMYK
     } else {
-        let mut started = decompress
-            .rgb()
-            .map_err(|e| RenderError::Corrupt(e.to_string()))?;
-        let (w, h) = (started.width() as u32, started.height() as u32);
-        let data: Vec<u8> = started
-            .read_scanlines()
-            .map_err(|e| RenderError::Corrupt(e.to_string()))?;
-        Pixels {
-            width: w,
-            height: h,
-            channels: 3,
-            data,
-        }
+        ColorSpace::JCS_RGB
+    };
+    let mut started = decompress
+        .to_colorspace(out_space)
+        .map_err(|e| RenderError::Corrupt(e.to_string()))?;
+    let (width, height) = (started.width() as u32, started.height() as u32);
+    let samples: Vec<u8> = started
+        .read_scanlines()
+        .map_err(|e| RenderError::Corrupt(e.to_string()))?;
+    let pixels = Pixels {
+        width,
+        height,
+        channels: 3,
+        data: if cmyk {
+            inverted_cmyk_to_rgb(&samples)
+        } else {
+            samples
+        },
     };
     if pixels.data.len() != pixels.width as usize * pixels.height as usize * 3 {
         return Err(RenderError::Corrupt("truncated scanlines".to_owned()));

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::library::support::{ALL_CURRENT, SHOT, call, token, upload};
+use crate::library::support::{ALL_CURRENT, SHOT, call, ready_video, token, upload};
 
 per_backend!(
     every_size_option_gives_its_rendition,
@@ -389,22 +389,7 @@ async fn ffprobe_completes_the_facts_of_a_video_the_probe_reads_only_in_part() {
     let app = spawn_app().await;
     let token = signed_in(&app).await;
     let item = create(&app, &token, std::fs::read(&clip).unwrap(), "clip.mkv").await;
-    let id = item["id"].as_str().unwrap();
-    for _ in 0..200 {
-        let (_, got) = call(
-            &app,
-            &token,
-            Method::GET,
-            &format!("/v1/mediaItems/{id}"),
-            None,
-        )
-        .await;
-        if got["mediaMetadata"]["video"]["status"] == "READY" {
-            assert_eq!(got["mediaMetadata"]["width"], "320");
-            assert_eq!(got["mediaMetadata"]["video"]["fps"], 25.0, "{got}");
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the video did not become READY");
+    let ready = ready_video(&app, &token, item["id"].as_str().unwrap()).await;
+    assert_eq!(ready["mediaMetadata"]["width"], "320");
+    assert_eq!(ready["mediaMetadata"]["video"]["fps"], 25.0, "{ready}");
 }

@@ -81,6 +81,26 @@ pub async fn create_photo(app: &TestApp, token: &str, seed: u8, album_id: Option
     result["newMediaItemResults"][0]["mediaItem"].clone()
 }
 
+/// Waits (real time, bounded) until the video worker, woken by `batchCreate`, has made the
+/// video `id` `READY`; returns the item as `mediaItems.get` then shows it.
+pub async fn ready_video(app: &TestApp, token: &str, id: &str) -> Value {
+    for _ in 0..100 {
+        let (_, got) = call(
+            app,
+            token,
+            Method::GET,
+            &format!("/v1/mediaItems/{id}"),
+            None,
+        )
+        .await;
+        if got["mediaMetadata"]["video"]["status"] == "READY" {
+            return got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the video {id} did not become READY");
+}
+
 /// Creates an album and returns its id.
 pub async fn create_album(app: &TestApp, token: &str, title: &str) -> String {
     let (status, album) = call(

@@ -26,24 +26,7 @@ async fn a_video_is_processing_then_ready_and_only_then_downloadable() {
     );
     assert_eq!(item["mediaMetadata"]["width"], "640");
     let id = item["id"].as_str().unwrap().to_owned();
-    // The worker is woken by batchCreate; wait until it has finished (real time, bounded).
-    let mut ready = None;
-    for _ in 0..100 {
-        let (_, got) = call(
-            &app,
-            &token,
-            Method::GET,
-            &format!("/v1/mediaItems/{id}"),
-            None,
-        )
-        .await;
-        if got["mediaMetadata"]["video"]["status"] == "READY" {
-            ready = Some(got);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let ready = ready.expect("the video became READY");
+    let ready = ready_video(&app, &token, &id).await;
     assert_eq!(ready["mediaMetadata"]["video"]["fps"], 29.97002997002997);
     let response = app
         .client

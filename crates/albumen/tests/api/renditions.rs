@@ -9,32 +9,15 @@ use albumen_media::{Limits, MediaType, probe};
 use albumen_testkit::photos::{camera_jpeg, mp4};
 use albumen_testkit::{Backends, TestApp, spawn_app, spawn_app_on};
 use bytes::Bytes;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::Value;
 
-use crate::library::support::{ALL_CURRENT, SHOT, call, ready_video, token, upload};
+use crate::library::support::{ALL_CURRENT, SHOT, create_item, ready_video, token};
 
 per_backend!(
     every_size_option_gives_its_rendition,
     heic_and_real_videos_render_through_their_tools_when_installed,
 );
-
-/// Uploads `bytes` and creates an item from them; returns the item.
-async fn create(app: &TestApp, token: &str, bytes: Vec<u8>, file_name: &str) -> Value {
-    let upload_token = upload(app, token, bytes).await;
-    let body = json!({"newMediaItems": [{"simpleMediaItem": {
-        "uploadToken": upload_token, "fileName": file_name}}]});
-    let (status, created) = call(
-        app,
-        token,
-        Method::POST,
-        "/v1/mediaItems:batchCreate",
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{created}");
-    created["newMediaItemResults"][0]["mediaItem"].clone()
-}
 
 async fn fetch(
     app: &TestApp,
@@ -71,7 +54,7 @@ async fn every_size_option_gives_its_rendition(backends: Backends) {
     let app = spawn_app_on(backends).await;
     let token = signed_in(&app).await;
     let original = camera_jpeg(1600, 1200, 3, &SHOT);
-    let item = create(&app, &token, original.clone(), "big.jpg").await;
+    let item = create_item(&app, &token, original.clone(), "big.jpg").await;
     let cases = [
         ("", (512, 384)),
         ("w512-h512", (512, 384)),
@@ -107,7 +90,7 @@ async fn every_size_option_gives_its_rendition(backends: Backends) {
 async fn an_entity_tag_revalidates_and_the_url_lifetime_bounds_caching() {
     let app = spawn_app().await;
     let token = signed_in(&app).await;
-    let item = create(&app, &token, camera_jpeg(640, 480, 4, &SHOT), "tag.jpg").await;
+    let item = create_item(&app, &token, camera_jpeg(640, 480, 4, &SHOT), "tag.jpg").await;
     let first = fetch(&app, &item, "w200-h200", &[]).await;
     assert_eq!(first.status(), StatusCode::OK);
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();
@@ -167,7 +150,7 @@ async fn built(app: &TestApp, item: &Value) -> Derivative {
 async fn batch_create_queues_a_preview_and_a_thumbhash_that_renditions_use() {
     let app = spawn_app().await;
     let token = signed_in(&app).await;
-    let item = create(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "wide.jpg").await;
+    let item = create_item(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "wide.jpg").await;
     let Derivative::Ready {
         preview,
         thumb,
@@ -196,7 +179,7 @@ async fn batch_create_queues_a_preview_and_a_thumbhash_that_renditions_use() {
         );
     }
     // The same bytes uploaded again share the preview.
-    let again = create(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "copy.jpg").await;
+    let again = create_item(&app, &token, camera_jpeg(3000, 2000, 5, &SHOT), "copy.jpg").await;
     assert!(matches!(
         built(&app, &again).await,
         Derivative::Ready { .. }
@@ -207,7 +190,7 @@ async fn batch_create_queues_a_preview_and_a_thumbhash_that_renditions_use() {
 async fn a_video_gets_a_still_with_a_play_button_unless_no() {
     let app = spawn_app().await;
     let token = signed_in(&app).await;
-    let item = create(&app, &token, mp4(640, 360, 3), "clip.mp4").await;
+    let item = create_item(&app, &token, mp4(640, 360, 3), "clip.mp4").await;
     let with_button = fetch(&app, &item, "w320-h320", &[]).await;
     assert_eq!(with_button.status(), StatusCode::OK);
     let with_button = with_button.bytes().await.unwrap();
@@ -230,7 +213,7 @@ async fn a_photo_that_cannot_be_decoded_is_refused_per_request() {
     let scan = whole.windows(2).position(|w| w == b"\xFF\xDA").unwrap();
     let mut broken = whole[..scan].to_vec();
     broken.extend_from_slice(b"\xFF\xD9");
-    let item = create(&app, &token, broken, "broken.jpg").await;
+    let item = create_item(&app, &token, broken, "broken.jpg").await;
     let response = fetch(&app, &item, "w100-h100", &[]).await;
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // The server is unharmed and the original is still downloadable.
@@ -250,6 +233,15 @@ fn run_tool(tool: &str, args: &[&str]) -> bool {
     }
 }
 
+/// Renders ffmpeg's `lavfi` test `source` to `output` with `extra` options; false when
+/// ffmpeg is not installed.
+fn ffmpeg_test_source(source: &str, extra: &[&str], output: &str) -> bool {
+    let mut args = vec!["-v", "error", "-f", "lavfi", "-i", source];
+    args.extend_from_slice(extra);
+    args.push(output);
+    run_tool("ffmpeg", &args)
+}
+
 /// Whether a served still varies (a real picture) or is flat grey (the placeholder).
 fn varies(bytes: &Bytes) -> bool {
     let samples: Vec<u8> = image_of(bytes).into_iter().step_by(97).collect();
@@ -265,39 +257,21 @@ fn image_of(bytes: &Bytes) -> Vec<u8> {
 async fn heic_and_real_videos_render_through_their_tools_when_installed(backends: Backends) {
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
-    let made_video = run_tool(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=640x360:d=2",
-            "-pix_fmt",
-            "yuv420p",
-            &path("clip.mp4"),
-        ],
+    let made_video = ffmpeg_test_source(
+        "testsrc2=s=640x360:d=2",
+        &["-pix_fmt", "yuv420p"],
+        &path("clip.mp4"),
     );
-    let made_heic = run_tool(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=600x400",
-            "-frames:v",
-            "1",
-            &path("still.png"),
-        ],
+    let made_heic = ffmpeg_test_source(
+        "testsrc2=s=600x400",
+        &["-frames:v", "1"],
+        &path("still.png"),
     ) && run_tool("heif-enc", &[&path("still.png"), "-o", &path("still.heic")]);
     let app = spawn_app_on(backends).await;
     let token = signed_in(&app).await;
     if made_video {
         let bytes = std::fs::read(path("clip.mp4")).unwrap();
-        let item = create(&app, &token, bytes, "clip.mp4").await;
+        let item = create_item(&app, &token, bytes, "clip.mp4").await;
         let still = fetch(&app, &item, "w320-h320-no", &[])
             .await
             .bytes()
@@ -310,7 +284,7 @@ async fn heic_and_real_videos_render_through_their_tools_when_installed(backends
     }
     if made_heic {
         let bytes = std::fs::read(path("still.heic")).unwrap();
-        let item = create(&app, &token, bytes, "still.heic").await;
+        let item = create_item(&app, &token, bytes, "still.heic").await;
         let shown = fetch(&app, &item, "w300", &[]).await.bytes().await.unwrap();
         assert_eq!(picture(&shown), (MediaType::Jpeg, 300, 200));
         assert!(varies(&shown), "the decoded picture, not the placeholder");
@@ -368,27 +342,14 @@ async fn ffprobe_completes_the_facts_of_a_video_the_probe_reads_only_in_part() {
     let dir = tempfile::tempdir().unwrap();
     let clip = dir.path().join("clip.mkv").to_string_lossy().into_owned();
     // Matroska from ffmpeg: the in-process probe reads its size and length, not its rate.
-    let made = run_tool(
-        "ffmpeg",
-        &[
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=320x240:r=25:d=2",
-            "-c:v",
-            "mpeg4",
-            &clip,
-        ],
-    );
+    let made = ffmpeg_test_source("testsrc2=s=320x240:r=25:d=2", &["-c:v", "mpeg4"], &clip);
     if !made || !run_tool("ffprobe", &["-v", "error", &clip]) {
         eprintln!("ffmpeg/ffprobe not installed: the ffprobe path is not exercised");
         return;
     }
     let app = spawn_app().await;
     let token = signed_in(&app).await;
-    let item = create(&app, &token, std::fs::read(&clip).unwrap(), "clip.mkv").await;
+    let item = create_item(&app, &token, std::fs::read(&clip).unwrap(), "clip.mkv").await;
     let ready = ready_video(&app, &token, item["id"].as_str().unwrap()).await;
     assert_eq!(ready["mediaMetadata"]["width"], "320");
     assert_eq!(ready["mediaMetadata"]["video"]["fps"], 25.0, "{ready}");

@@ -69,6 +69,19 @@ pub async fn create_photo(app: &TestApp, token: &str, seed: u8, album_id: Option
     if let Some(album) = album_id {
         body["albumId"] = json!(album);
     }
+    batch_create_one(app, token, body).await
+}
+
+/// Uploads `bytes` and creates an item named `file_name` from them; returns the item.
+pub async fn create_item(app: &TestApp, token: &str, bytes: Vec<u8>, file_name: &str) -> Value {
+    let upload_token = upload(app, token, bytes).await;
+    let body = json!({"newMediaItems": [{"simpleMediaItem": {
+        "uploadToken": upload_token, "fileName": file_name}}]});
+    batch_create_one(app, token, body).await
+}
+
+/// `batchCreate` of one item, which must succeed; returns the item.
+async fn batch_create_one(app: &TestApp, token: &str, body: Value) -> Value {
     let (status, result) = call(
         app,
         token,
